@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from seedbed.core.models import AuditEvent, Country, Job, Membership, Organization, RoleGrant, User
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    fk_name = "user"
+    extra = 0
+    readonly_fields = ("granted_at", "granted_by")
+
+
+@admin.register(User)
+class SeedbedUserAdmin(UserAdmin):
+    inlines = [RoleGrantInline]
+    list_display = ("username", "full_name", "email", "is_active", "last_login")
+    search_fields = ("username", "full_name", "email")
+    fieldsets = (*UserAdmin.fieldsets, ("Seedbed", {"fields": ("full_name",)}))  # type: ignore[operator]
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ("name", "iso2", "iso3", "unicef_region", "programme_country")
+    list_filter = ("unicef_region", "programme_country")
+    search_fields = ("name", "iso2", "iso3")
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False  # countries come from `seedbed countries sync`
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "country", "is_sample")
+    list_filter = ("kind", "is_sample")
+    search_fields = ("name",)
+    autocomplete_fields = ("country", "parent")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organization", "role", "title")
+    autocomplete_fields = ("user", "organization")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "actor", "action", "object_repr")
+    list_filter = ("action",)
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "title", "status", "done", "total", "created_by")
+    list_filter = ("status", "kind")

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from seedbed.core.navigation import navigation_for
+
+
+def seedbed(request: HttpRequest) -> dict[str, Any]:
+    return {"nav_items": navigation_for(request.user, request.path)}

@@ -1,0 +1,62 @@
+"""Request ids for the audit log, and the two-factor rule for finance officers and administrators."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from seedbed.core.audit import new_request_id, request_id_var
+
+# Paths a user who still owes a second factor may open.
+TWO_FACTOR_EXEMPT_NAMES = ("two_factor_setup", "two_factor_verify", "logout", "set_language")
+TWO_FACTOR_EXEMPT_PREFIXES = ("/static/", "/i18n/")
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if incoming.isalnum() and len(incoming) <= 36 else new_request_id()
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class TwoFactorRequiredMiddleware:
+    """Finance officers and administrators must enrol and verify TOTP before any page or API call.
+
+    Requests authenticated with an API token never reach here as a session user, so they are not
+    affected; a token can only be created from a verified session.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.needs_two_factor and not user.is_verified():
+            if not self._exempt(request):
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {"detail": "Verify your second factor in the browser before using the API."},
+                        status=403,
+                    )
+                has_device = user.totpdevice_set.filter(confirmed=True).exists()
+                target = "two_factor_verify" if has_device else "two_factor_setup"
+                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(request: HttpRequest) -> bool:
+        if request.path.startswith(TWO_FACTOR_EXEMPT_PREFIXES):
+            return True
+        return any(request.path == reverse(name) for name in TWO_FACTOR_EXEMPT_NAMES)

@@ -1,0 +1,1 @@
+"""Pages of the core app. Thin: check access, validate, call one service, render."""
