@@ -39,7 +39,10 @@ def _fast_and_isolated(settings, tmp_path):
     yield
 
 
-def make_user(username: str, roles: tuple[str, ...] = (), password: str = "correct-horse-battery") -> User:
+PASSWORD = "correct-horse-battery"
+
+
+def make_user(username: str, roles: tuple[str, ...] = (), password: str = PASSWORD) -> User:
     return services.user_create(
         actor=None,
         username=username,

@@ -41,10 +41,13 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 
 
-
 @api.exception_handler(FieldErrors)
 def field_errors(request: HttpRequest, exc: FieldErrors) -> HttpResponse:
-    detail = [{"loc": ["body", field], "msg": message, "type": "value_error"} for field, messages in exc.errors.items() for message in messages]
+    detail = [
+        {"loc": ["body", field], "msg": message, "type": "value_error"}
+        for field, messages in exc.errors.items()
+        for message in messages
+    ]
     return api.create_response(request, {"detail": detail}, status=422)
 
 

@@ -3,7 +3,7 @@
 Environment variables (all optional for the demo; see docs/configuration.md):
 
 - ``SEEDBED_DATA_DIR``  folder for the SQLite database, the job queue, uploads and exports (default ``./var``)
-- ``DATABASE_URL``      ``postgres://user:pass@host:5432/name`` to use PostgreSQL (default: SQLite in the data dir)
+- ``DATABASE_URL``      ``postgres://user:pass@host:5432/name`` for PostgreSQL (default: SQLite)
 - ``SEEDBED_QUEUE_URL`` ``redis://host:6379/0`` to use Redis for background jobs (default: SQLite queue)
 - ``SECRET_KEY`` or ``SECRET_KEY_FILE``; required when ``SEEDBED_PRODUCTION=1``,
   otherwise generated once and stored in the data dir
@@ -124,7 +124,9 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------------
 _default_sqlite = f"sqlite:///{DATA_DIR / 'seedbed.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -155,7 +157,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -169,6 +174,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 OTP_TOTP_ISSUER = "Seedbed"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # administrators never see other people's TOTP secrets
+# Behind a reverse proxy, set SEEDBED_PROXY_COUNT to the number of proxies so that throttling sees the
+# client's address and not the proxy's.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("SEEDBED_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 INVITATION_VALID_DAYS = 14
 
 # --- Security -------------------------------------------------------------------------------------
@@ -215,6 +227,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 NODE_MODULES = Path(os.environ.get("SEEDBED_NODE_MODULES", REPO_DIR / "node_modules"))
 STATICFILES_DIRS = [
+    PACKAGE_DIR / "static",
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
 ]

@@ -78,7 +78,7 @@ def get_country_for_user(user: Any, iso2: str, write: bool = False) -> Country:
 def get_organization_for_user(user: Any, key: str | int, write: bool = False) -> Organization:
     if not can_view_directory(user):
         raise PermissionDenied
-    lookup = {"pk": key} if isinstance(key, int) else {"slug": key}
+    lookup: dict[str, Any] = {"pk": key} if isinstance(key, int) else {"slug": key}
     try:
         organization = Organization.objects.select_related("country", "parent").get(**lookup)
     except Organization.DoesNotExist:

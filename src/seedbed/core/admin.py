@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 
 from seedbed.core.models import AuditEvent, Country, Job, Membership, Organization, RoleGrant, User
 
@@ -18,7 +21,7 @@ class SeedbedUserAdmin(UserAdmin):
     inlines = [RoleGrantInline]
     list_display = ("username", "full_name", "email", "is_active", "last_login")
     search_fields = ("username", "full_name", "email")
-    fieldsets = (*UserAdmin.fieldsets, ("Seedbed", {"fields": ("full_name",)}))  # type: ignore[operator]
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Seedbed", {"fields": ("full_name",)}))
 
 
 @admin.register(Country)
@@ -27,7 +30,7 @@ class CountryAdmin(admin.ModelAdmin):
     list_filter = ("unicef_region", "programme_country")
     search_fields = ("name", "iso2", "iso3")
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # countries come from `seedbed countries sync`
 
 
@@ -51,10 +54,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ("action",)
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -1,12 +1,13 @@
 """JSON API for countries and organizations. Same access rules and services as the pages."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: django-ninja cannot resolve deferred `Query[...]`
+# annotations on @paginate-wrapped views (vitalik/django-ninja#1717) and fails every list call.
 
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from seedbed.core import access, selectors, services
@@ -26,7 +27,7 @@ class FieldErrors(Exception):
         self.errors = errors
 
     @classmethod
-    def from_validation_error(cls, error: ValidationError) -> FieldErrors:
+    def from_validation_error(cls, error: ValidationError) -> "FieldErrors":
         if hasattr(error, "error_dict"):
             return cls({field: list(messages) for field, messages in error.message_dict.items()})
         return cls({"__all__": list(error.messages)})
@@ -114,6 +115,9 @@ class OrganizationPatch(Schema):
 def _resolve_references(data: dict[str, Any]) -> dict[str, Any]:
     """Turn ISO codes and slugs into objects, with field messages for the ones that do not exist."""
     errors: dict[str, list[str]] = {}
+    for name in ("website", "description"):
+        if name in data and data[name] is None:
+            data[name] = ""  # null clears a text field; the column itself is never NULL
     if data.get("country"):
         country = Country.objects.filter(iso2=str(data["country"]).upper()).first()
         if country is None:
@@ -189,7 +193,7 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
         organization = services.organization_create(actor=request.user, data=data)
     except ValidationError as error:
         raise FieldErrors.from_validation_error(error) from error
-    return 201, organization
+    return Status(201, organization)
 
 
 @router.patch("/organizations/{slug}", response=OrganizationOut, summary="Change an organization")

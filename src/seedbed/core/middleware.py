@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from seedbed.core.audit import new_request_id, request_id_var
 
@@ -42,17 +44,21 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if user.is_authenticated and user.needs_two_factor and not user.is_verified():
-            if not self._exempt(request):
-                if request.path.startswith("/api/"):
-                    return JsonResponse(
-                        {"detail": "Verify your second factor in the browser before using the API."},
-                        status=403,
-                    )
-                has_device = user.totpdevice_set.filter(confirmed=True).exists()
-                target = "two_factor_verify" if has_device else "two_factor_setup"
-                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        user: Any = request.user  # OTPMiddleware adds is_verified()
+        if (
+            user.is_authenticated
+            and user.needs_two_factor
+            and not user.is_verified()
+            and not self._exempt(request)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": "Verify your second factor in the browser before using the API."},
+                    status=403,
+                )
+            has_device = user.totpdevice_set.filter(confirmed=True).exists()
+            target = "two_factor_verify" if has_device else "two_factor_setup"
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
     @staticmethod

@@ -53,7 +53,8 @@ class User(AbstractUser):
 
     @property
     def needs_two_factor(self) -> bool:
-        return bool(self.roles & TWO_FACTOR_ROLES)
+        """Finance officers, administrators, and anyone who can open the Django admin."""
+        return bool(self.roles & TWO_FACTOR_ROLES) or self.is_staff or self.is_superuser
 
     def role_labels(self) -> list[str]:
         return [str(Role(role).label) for role in sorted(self.roles)]
@@ -63,9 +64,7 @@ class RoleGrant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(max_length=32, choices=Role.choices)
     granted_at = models.DateTimeField(default=timezone.now)
-    granted_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_role_per_user")]
@@ -163,15 +162,15 @@ class Membership(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    role = models.CharField(
+        _("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
     title = models.CharField(_("job title"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["organization__name", "user__full_name"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organization"], name="unique_membership")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="unique_membership")]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organization}"
@@ -186,7 +185,7 @@ class Invitation(models.Model):
         Organization, verbose_name=_("organization"), null=True, blank=True, on_delete=models.CASCADE
     )
     token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -247,7 +246,9 @@ class Job(models.Model):
     result_file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
     result_url = models.CharField(max_length=300, blank=True)
     error = models.TextField(blank=True)
-    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -258,6 +259,9 @@ class Job(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("job_detail", args=[self.pk])
+
     @property
     def is_finished(self) -> bool:
         return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}
@@ -266,10 +270,7 @@ class Job(models.Model):
     def percent(self) -> int | None:
         if not self.total:
             return None
-        return min(100, int(self.done * 100 / self.total))
-
-    def get_absolute_url(self) -> str:
-        return reverse("job_detail", args=[self.pk])
+        return min(100, self.done * 100 // self.total)
 
 
 class ApiToken(models.Model):

@@ -1,4 +1,4 @@
-"""The main navigation. Each part adds its entries in its AppConfig.ready(), so entries appear as parts exist."""
+"""The main navigation. Each part registers its entries in AppConfig.ready(): they appear as parts exist."""
 
 from __future__ import annotations
 

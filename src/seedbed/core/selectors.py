@@ -133,7 +133,9 @@ class AuditFilters:
 def audit_log(*, filters: AuditFilters) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.select_related("actor", "content_type")
     if filters.actor:
-        qs = qs.filter(Q(actor__username__icontains=filters.actor) | Q(actor__full_name__icontains=filters.actor))
+        qs = qs.filter(
+            Q(actor__username__icontains=filters.actor) | Q(actor__full_name__icontains=filters.actor)
+        )
     if filters.action:
         qs = qs.filter(action__startswith=filters.action)
     if filters.object_type and filters.object_type.isdigit():

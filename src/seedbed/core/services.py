@@ -69,7 +69,9 @@ def countries_sync(*, actor: Any = None) -> int:
             "official_name": getattr(record, "official_name", "") or "",
             "unicef_region": row.get("unicef_region", ""),
             "programme_country": row.get("programme_country") == "yes",
-            "programme_note": row.get("notes", "").split(";")[0][:300] if row.get("programme_country") == "yes" else "",
+            "programme_note": row.get("notes", "").split(";")[0][:300]
+            if row.get("programme_country") == "yes"
+            else "",
         }
         country = existing.get(record.alpha_2)
         if country is None:
@@ -91,7 +93,11 @@ def countries_sync(*, actor: Any = None) -> int:
 def _unique_slug(name: str, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:70] or "organization"
     slug, n = base, 2
-    while Organization.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    taken = Organization.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    taken_slugs = set(taken.values_list("slug", flat=True))
+    while slug in taken_slugs:
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -101,7 +107,7 @@ def _validate_organization(data: Mapping[str, Any], instance: Organization | Non
     name = (data.get("name") or "").strip()
     if not name:
         errors["name"] = [_("Enter the organization's name.")]
-    elif Organization.objects.filter(name__iexact=name).exclude(pk=getattr(instance, "pk", None)).exists():
+    elif Organization.objects.filter(name__iexact=name).exclude(pk=instance.pk if instance else 0).exists():
         errors["name"] = [_("An organization with this name already exists.")]
     if data.get("kind") not in OrganizationKind.values:
         errors["kind"] = [_("Choose a kind of organization.")]
@@ -119,10 +125,10 @@ def organization_create(*, actor: Any, data: Mapping[str, Any], is_sample: bool 
         raise PermissionDenied
     _validate_organization(data)
     values = {name: data.get(name) for name in ORGANIZATION_FIELDS if name in data}
-    values["name"] = values["name"].strip()
+    values["name"] = str(values["name"]).strip()
     values.setdefault("description", "")
     values.setdefault("website", "")
-    organization = Organization(**values, slug=_unique_slug(values["name"]), is_sample=is_sample)
+    organization = Organization(**values, slug=_unique_slug(str(values["name"])), is_sample=is_sample)
     organization.full_clean()
     organization.save()
     audit_record(
@@ -353,7 +359,9 @@ def api_token_authenticate(raw: str) -> User | None:
     """The active user behind a raw token, or None. Records when the token was last used."""
     if not raw.startswith("sb_"):
         return None
-    token = ApiToken.objects.select_related("user").filter(token_hash=_hash_token(raw), revoked_at=None).first()
+    token = (
+        ApiToken.objects.select_related("user").filter(token_hash=_hash_token(raw), revoked_at=None).first()
+    )
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()

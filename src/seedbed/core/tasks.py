@@ -34,7 +34,12 @@ def organization_columns() -> list[Column]:
 
 
 def organization_export_write(
-    *, user: Any, filters: selectors.OrganizationFilters, fmt: str, target: IO[bytes], progress: Progress | None
+    *,
+    user: Any,
+    filters: selectors.OrganizationFilters,
+    fmt: str,
+    target: IO[bytes],
+    progress: Progress | None,
 ) -> int:
     qs = selectors.organization_list(user=user, filters=filters)
     total = qs.count()

@@ -11,7 +11,11 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
-    path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(),
@@ -41,7 +45,9 @@ urlpatterns = [
     path("organizations/new/", directory.organization_create, name="organization_create"),
     path("organizations/<slug:slug>/", directory.organization_detail, name="organization_detail"),
     path("organizations/<slug:slug>/edit/", directory.organization_edit, name="organization_edit"),
-    path("organizations/<slug:slug>/activity/", directory.organization_activity, name="organization_activity"),
+    path(
+        "organizations/<slug:slug>/activity/", directory.organization_activity, name="organization_activity"
+    ),
     path("organizations/<slug:slug>/members/", directory.membership_add, name="membership_add"),
     path(
         "organizations/<slug:slug>/members/<int:pk>/remove/",

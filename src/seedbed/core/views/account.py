@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -28,7 +28,9 @@ from seedbed.core.views.common import add_service_errors, paginate, querystring_
 
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("home")
 
@@ -39,7 +41,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return redirect(f"{reverse('two_factor_verify')}?next={_next_url(request)}")
+        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next_url(request)})}")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
@@ -51,11 +53,17 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 device.save(update_fields=["confirmed"])
                 audit_record(actor=user, action="two_factor.enrol", target=user)
             otp_login(request, device)
-            messages.success(request, _("Your authenticator is set up. You will be asked for a code when you sign in."))
+            messages.success(
+                request, _("Your authenticator is set up. You will be asked for a code when you sign in.")
+            )
             return redirect(_next_url(request))
-        form.add_error("token", _("That code is not right. Check the time on your phone and try the newest code."))
+        form.add_error(
+            "token", _("That code is not right. Check the time on your phone and try the newest code.")
+        )
     secret = base64.b32encode(device.bin_key).decode("ascii")
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#1a1a1a", light="#ffffff", omitsize=False)
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=4, dark="#1a1a1a", light="#ffffff", omitsize=False
+    )
     return render(
         request,
         "registration/two_factor_setup.html",
@@ -69,7 +77,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
     if not devices:
-        return redirect(f"{reverse('two_factor_setup')}?next={_next_url(request)}")
+        return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': _next_url(request)})}")
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         for device in devices:
@@ -104,7 +112,10 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     assert isinstance(user, User)
     token = access.get_api_token_for_user(user, pk, write=True)
     services.api_token_revoke(actor=user, token=token)
-    messages.success(request, _("The token “%(name)s” was revoked. Scripts using it will stop working.") % {"name": token.name})
+    messages.success(
+        request,
+        _("The token “%(name)s” was revoked. Scripts using it will stop working.") % {"name": token.name},
+    )
     return redirect("token_list")
 
 
@@ -122,7 +133,9 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 organization=form.cleaned_data["organization"],
-                accept_url_builder=lambda raw: request.build_absolute_uri(reverse("invitation_accept", args=[raw])),
+                accept_url_builder=lambda raw: request.build_absolute_uri(
+                    reverse("invitation_accept", args=[raw])
+                ),
             )
         except ValidationError as error:
             add_service_errors(form, error)

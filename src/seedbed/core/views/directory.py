@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import IO, cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,7 +41,9 @@ def country_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def country_detail(request: HttpRequest, iso2: str) -> HttpResponse:
     country = access.get_country_for_user(request.user, iso2)
-    organizations = access.organizations_for_user(request.user).filter(country=country).order_by("kind", "name")
+    organizations = (
+        access.organizations_for_user(request.user).filter(country=country).order_by("kind", "name")
+    )
     return render(request, "core/country_detail.html", {"country": country, "organizations": organizations})
 
 
@@ -78,7 +82,10 @@ def _organization_export(
     response["Content-Disposition"] = (
         f'attachment; filename="organizations-{timezone.now():%Y%m%d}.{extension}"'
     )
-    organization_export_write(user=user, filters=filters, fmt=fmt, target=response, progress=None)
+    # HttpResponse is a writable byte stream.
+    organization_export_write(
+        user=user, filters=filters, fmt=fmt, target=cast(IO[bytes], response), progress=None
+    )
     return response
 
 
@@ -132,7 +139,9 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = OrganizationForm(request.POST or None, initial=OrganizationForm.initial_for(organization))
     if request.method == "POST" and form.is_valid():
         try:
-            services.organization_update(actor=request.user, organization=organization, data=form.cleaned_data)
+            services.organization_update(
+                actor=request.user, organization=organization, data=form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -151,7 +160,8 @@ def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
         if person is None:
             messages.error(
                 request,
-                _("No Seedbed user has the address %(email)s. Invite them first.") % {"email": form.cleaned_data["email"]},
+                _("No Seedbed user has the address %(email)s. Invite them first.")
+                % {"email": form.cleaned_data["email"]},
             )
         else:
             services.membership_add(
@@ -161,7 +171,11 @@ def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 title=form.cleaned_data["title"],
             )
-            messages.success(request, _("%(person)s now belongs to %(organization)s.") % {"person": person, "organization": organization})
+            messages.success(
+                request,
+                _("%(person)s now belongs to %(organization)s.")
+                % {"person": person, "organization": organization},
+            )
     else:
         messages.error(request, _("Enter a valid e-mail address."))
     return redirect(organization)

@@ -59,10 +59,18 @@ def _attention_for(user: User) -> list[Attention]:
             )
     for job in selectors.recent_jobs_for(user, limit=3):
         if not job.is_finished:
-            items.append(Attention(_("“%(title)s” is running.") % {"title": job.title}, job.get_absolute_url(), _("Follow it")))
+            items.append(
+                Attention(
+                    _("“%(title)s” is running.") % {"title": job.title},
+                    job.get_absolute_url(),
+                    _("Follow it"),
+                )
+            )
         elif job.status == "succeeded" and job.result_file:
             items.append(
-                Attention(_("“%(title)s” is ready.") % {"title": job.title}, job.get_absolute_url(), _("Download"))
+                Attention(
+                    _("“%(title)s” is ready.") % {"title": job.title}, job.get_absolute_url(), _("Download")
+                )
             )
     return items
 
@@ -73,7 +81,10 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "core/welcome.html",
-            {"country_count": Country.objects.count(), "programme_count": Country.objects.filter(programme_country=True).count()},
+            {
+                "country_count": Country.objects.count(),
+                "programme_count": Country.objects.filter(programme_country=True).count(),
+            },
         )
     assert isinstance(user, User)
     context = {

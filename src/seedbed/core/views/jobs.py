@@ -25,4 +25,6 @@ def job_download(request: HttpRequest, pk: str) -> FileResponse:
     job = access.get_job_for_user(request.user, pk)
     if not job.result_file:
         raise Http404
-    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
+    )

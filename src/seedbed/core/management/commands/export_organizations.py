@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--kind", default="")
         parser.add_argument("--country", default="", help="ISO alpha-2 code")
         parser.add_argument("--region", default="")
-        parser.add_argument("--as-user", default="", help="username whose access applies (default: an administrator)")
+        parser.add_argument(
+            "--as-user", default="", help="username whose access applies (default: an administrator)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         output = Path(options["output"])
@@ -39,5 +41,7 @@ class Command(BaseCommand):
             {"kind": options["kind"], "country": options["country"], "region": options["region"]}
         )
         with output.open("wb") as handle, RichProgress("Exporting organizations") as progress:
-            count = organization_export_write(user=user, filters=filters, fmt=fmt, target=handle, progress=progress)
+            count = organization_export_write(
+                user=user, filters=filters, fmt=fmt, target=handle, progress=progress
+            )
         self.stdout.write(f"{count} organizations written to {output}")

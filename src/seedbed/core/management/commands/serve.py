@@ -22,7 +22,7 @@ def run_gunicorn(*, bind: str, workers: int) -> None:
 
     from seedbed.wsgi import application
 
-    class SeedbedApplication(BaseApplication):  # type: ignore[misc]
+    class SeedbedApplication(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
