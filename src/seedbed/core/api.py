@@ -112,6 +112,14 @@ class OrganizationPatch(Schema):
     parent: str | None = None
 
 
+class Pages(PageNumberPagination):
+    """Pages of ``items`` with ``count``; a page number beyond any real page is a 422, not a crash."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1)
+
+
 def _resolve_references(data: dict[str, Any]) -> dict[str, Any]:
     """Turn ISO codes and slugs into objects, with field messages for the ones that do not exist."""
     errors: dict[str, list[str]] = {}
@@ -145,7 +153,7 @@ def _resolve_references(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/countries", response=list[CountryOut], summary="List countries")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_countries(request: HttpRequest, filters: Query[CountryFilterIn]) -> Any:
     return selectors.country_list(
         filters=selectors.CountryFilters(
@@ -162,7 +170,7 @@ def get_country(request: HttpRequest, iso2: str) -> Any:
 
 
 @router.get("/organizations", response=list[OrganizationOut], summary="List organizations")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_organizations(request: HttpRequest, filters: Query[OrganizationFilterIn]) -> Any:
     qs = selectors.organization_list(
         user=request.user,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Model, Q, QuerySet
+from django.utils.dateparse import parse_date
 
 from seedbed.core import access
 from seedbed.core.models import AuditEvent, Country, Invitation, Job, Membership, Organization, Region
@@ -125,9 +126,17 @@ class AuditFilters:
             actor=(data.get("actor") or "").strip()[:150],
             action=(data.get("action") or "").strip()[:80],
             object_type=data.get("object_type") or "",
-            date_from=data.get("date_from") or "",
-            date_to=data.get("date_to") or "",
+            date_from=_valid_date(data.get("date_from")),
+            date_to=_valid_date(data.get("date_to")),
         )
+
+
+def _valid_date(value: Any) -> str:
+    """An ISO date (YYYY-MM-DD) from a query string, or "" for anything else (a filter, not an error)."""
+    try:
+        return value if value and parse_date(value) else ""
+    except ValueError:  # well-formed but impossible, e.g. 2024-02-30
+        return ""
 
 
 def audit_log(*, filters: AuditFilters) -> QuerySet[AuditEvent]:
@@ -138,7 +147,7 @@ def audit_log(*, filters: AuditFilters) -> QuerySet[AuditEvent]:
         )
     if filters.action:
         qs = qs.filter(action__startswith=filters.action)
-    if filters.object_type and filters.object_type.isdigit():
+    if filters.object_type.isdigit() and len(filters.object_type) <= 18:  # fits a 64-bit id
         qs = qs.filter(content_type_id=int(filters.object_type))
     if filters.date_from:
         qs = qs.filter(created_at__date__gte=filters.date_from)

@@ -83,7 +83,7 @@ def countries_sync(*, actor: Any = None) -> int:
             country.save()
             changed += 1
     if changed:
-        audit_record(actor=actor, action="countries.sync", changes={"countries_changed": changed})
+        audit_record(actor=actor, action="countries.sync", changes={"countries_changed": [None, changed]})
     return changed
 
 
