@@ -57,7 +57,7 @@ format: install
 
 ## messages: refresh the translation catalogues (en, fr, es) and compile them
 messages: install
-	cd src/seedbed && ../../$(BIN)/seedbed makemessages -l fr -l es --no-obsolete --no-location --add-location=file -i "static/*"
+	cd src/seedbed && ../../$(BIN)/seedbed makemessages -l fr -l es --no-obsolete --add-location=file -i "static/*"
 	cd src/seedbed && ../../$(BIN)/seedbed compilemessages
 
 clean:

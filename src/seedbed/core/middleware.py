@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -17,7 +17,27 @@ TWO_FACTOR_EXEMPT_NAMES = ("two_factor_setup", "two_factor_verify", "logout", "s
 TWO_FACTOR_EXEMPT_PREFIXES = ("/static/", "/i18n/")
 
 
+def _has_nul_character(request: HttpRequest) -> bool:
+    """NUL in the path, the query, a form or a JSON body: PostgreSQL cannot store or even compare it."""
+    if "\x00" in request.path:
+        return True
+    sources = [request.GET]
+    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        sources.append(request.POST)
+    for data in sources:
+        for key, values in data.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return True
+    return request.content_type == "application/json" and b"\\u0000" in request.body.lower()
+
+
 class RequestIdMiddleware:
+    """Gives every request an id (kept from a proxy's X-Request-ID when sane) for its audit events.
+
+    It also refuses, with a 400, requests carrying NUL characters, which would otherwise fail deep in
+    the database on PostgreSQL with a 500.
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -26,7 +46,15 @@ class RequestIdMiddleware:
         request_id = incoming if incoming.isalnum() and len(incoming) <= 36 else new_request_id()
         token = request_id_var.set(request_id)
         try:
-            response = self.get_response(request)
+            response: HttpResponse
+            if _has_nul_character(request):
+                message = "The request contains a NUL character, which Seedbed does not accept."
+                if request.path.startswith("/api/"):
+                    response = JsonResponse({"detail": message}, status=400)
+                else:
+                    response = HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            else:
+                response = self.get_response(request)
         finally:
             request_id_var.reset(token)
         response["X-Request-ID"] = request_id

@@ -67,6 +67,8 @@ class RoleGrant(models.Model):
     granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
         constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_role_per_user")]
 
     def __str__(self) -> str:
@@ -169,6 +171,8 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         ordering = ["organization__name", "user__full_name"]
         constraints = [models.UniqueConstraint(fields=["user", "organization"], name="unique_membership")]
 
@@ -192,6 +196,8 @@ class Invitation(models.Model):
     accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -215,6 +221,8 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=36, blank=True)
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
 
@@ -254,6 +262,8 @@ class Job(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -285,6 +295,8 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

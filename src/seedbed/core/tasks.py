@@ -10,6 +10,7 @@ from django.core.files.temp import NamedTemporaryFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from huey.contrib.djhuey import db_task
 
 from seedbed.core import selectors
@@ -83,7 +84,8 @@ def _organization_export_work(job: Job, progress: Progress) -> None:
         job.result_file.save(name, File(handle), save=False)
     Job.objects.filter(pk=job.pk).update(
         result_file=job.result_file.name,
-        message=_("%(count)s organizations exported.") % {"count": count},
+        message=ngettext("%(count)s organization exported.", "%(count)s organizations exported.", count)
+        % {"count": count},
     )
 
 
