@@ -45,7 +45,9 @@ def messages_by_field(response) -> dict[str, list[str]]:
     assert response.status_code == 422, response.content
     fields: dict[str, list[str]] = {}
     for error in response.json()["detail"]:
-        field = next(str(part) for part in error["loc"] if part not in {"body", "query", "payload", "filters"})
+        field = next(
+            str(part) for part in error["loc"] if part not in {"body", "query", "payload", "filters"}
+        )
         fields.setdefault(field, []).append(error["msg"])
     return fields
 

@@ -7,6 +7,7 @@ leave the database exactly as it was: no row added, changed or removed, no audit
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,10 +17,12 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from seedbed.api import api
 from seedbed.core import services
+from seedbed.core import urls as core_urls
 from seedbed.core.models import (
     ApiToken,
     AuditEvent,
@@ -61,6 +64,7 @@ LOG = "302 to the sign-in page"
 SET = "302 to two-factor set-up"
 VER = "302 to two-factor verification"
 DONE = "302 after a successful write"
+HOME = "302 to the home page"
 
 # The job under test was started by the reviewer; the API token under test belongs to the reviewer.
 # fmt: off
@@ -87,7 +91,7 @@ MATRIX: list[tuple[str, tuple[Any, ...]]] = [
     ("token list",              (LOG,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200)),
     ("POST token create",       (LOG,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200)),
     ("POST token revoke",       (LOG,  404,  DONE, 404,  404,  404,  404,  404,  404,  404,  404,  404)),
-    ("two-factor setup",        (LOG,  200,  200,  200,  VER,  200,  200,  200,  VER,  200,  200,  200)),
+    ("two-factor setup",        (LOG,  HOME, HOME, HOME, VER,  HOME, HOME, HOME, VER,  HOME, HOME, HOME)),
     ("two-factor verify",       (LOG,  SET,  SET,  SET,  200,  SET,  SET,  SET,  200,  SET,  SET,  SET)),
     ("API countries",           (401,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200)),
     ("API country",             (401,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200)),
@@ -212,6 +216,35 @@ def test_the_matrix_covers_every_endpoint_and_persona():
     assert all(len(row) == len(COLUMNS) for _endpoint, row in MATRIX)
 
 
+# Pages of the core app that are not in the matrix because they are the same for everyone: signing in
+# and out, password reset and change (Django's own views), the invitation link (tested in
+# test_directory), and the monitoring endpoint.
+OUTSIDE_THE_MATRIX = {
+    "healthz",
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "password_change",
+    "password_change_done",
+    "invitation_accept",
+}
+
+
+def test_every_page_of_the_core_app_is_in_the_matrix(matrix_world):
+    every_page = {pattern.name for pattern in core_urls.urlpatterns}
+    in_matrix = {resolve(request.url(matrix_world)).url_name for request in ENDPOINTS.values()}
+    assert every_page - OUTSIDE_THE_MATRIX - in_matrix == set(), "add the new page to MATRIX"
+    api_paths = {re.sub(r"\{\w+\}", "*", path) for path in api.get_openapi_schema()["paths"]}
+    in_matrix_api = {
+        re.sub(r"<[\w:]+>", "*", "/" + resolve(request.url(matrix_world)).route)
+        for request in ENDPOINTS.values()
+    }
+    assert api_paths - in_matrix_api == set(), "add the endpoint to MATRIX"
+
+
 # --- The world every cell runs against -----------------------------------------------------------
 # Built once per module (committed), each test runs in a transaction that is rolled back.
 
@@ -306,6 +339,8 @@ def _check_status(response, expected: Any) -> None:
         assert response.status_code == 302 and location.startswith(reverse("two_factor_setup")), location
     elif expected == VER:
         assert response.status_code == 302 and location.startswith(reverse("two_factor_verify")), location
+    elif expected == HOME:
+        assert response.status_code == 302 and location == reverse("home"), (response.status_code, location)
     elif expected == DONE:
         assert response.status_code == 302, response.status_code
         assert not location.startswith(("/accounts/login/", "/accounts/two-factor/")), location

@@ -453,3 +453,24 @@ def test_anonymous_welcome_page_in_french(client):
     html = client.get(reverse("home")).content.decode()
     assert "Se connecter" in html
     assert "biens publics numériques open source" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", ["Bolivie", "États-Unis"]),
+        ("es", ["Kenia", "Estados Unidos"]),
+        ("en", ["Kenya", "United States"]),
+    ],
+)
+def test_country_names_follow_the_interface_language(client_for, personas, organization, language, expected):
+    client = client_for(personas["reviewer"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    listing = client.get(reverse("country_list"), {"q": "", "sort": "name", "page": 1}).content.decode()
+    detail = client.get(reverse("country_detail", args=["BO"])).content.decode()
+    kenya = client.get(reverse("country_detail", args=["KE"])).content.decode()
+    us = client.get(reverse("country_detail", args=["US"])).content.decode()
+    assert expected[0] in detail + kenya
+    assert expected[1] in us
+    assert listing  # the list renders in every language

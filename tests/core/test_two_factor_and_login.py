@@ -178,3 +178,18 @@ def test_fewer_than_five_wrong_passwords_do_not_lock(personas, clean_axes):
     for attempt in range(4):
         _sign_in(client, "reviewer", f"wrong-password-{attempt}")
     assert _sign_in(client, "reviewer", "correct-horse-battery").status_code == 302
+
+
+def test_signing_in_with_the_password_alone_does_not_open_a_finance_officers_pages(personas, clean_axes):
+    client = Client()
+    response = _sign_in(client, "finance_officer", "correct-horse-battery")
+    assert response.status_code == 302
+
+    home = client.get(response["Location"])
+
+    assert home.status_code == 302
+    assert home["Location"].startswith("/accounts/two-factor/setup/")
+    assert client.get("/api/organizations").status_code == 403
+    # The way out stays open.
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/organizations/")["Location"].startswith(reverse("login"))

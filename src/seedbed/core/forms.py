@@ -9,10 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from seedbed.core.models import Country, Organization, OrganizationKind, Region
 
 
+class CountryChoiceField(forms.ModelChoiceField):
+    """Countries by their name in the interface language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.local_name)
+
+
 class OrganizationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrganizationKind.choices)
-    country = forms.ModelChoiceField(
+    country = CountryChoiceField(
         label=_("Country"), queryset=Country.objects.order_by("name"), required=False, to_field_name="iso2"
     )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
@@ -47,7 +54,7 @@ class OrganizationFilterForm(forms.Form):
     region = forms.ChoiceField(
         label=_("Region"), required=False, choices=[("", _("All regions")), *Region.choices]
     )
-    country = forms.ModelChoiceField(
+    country = CountryChoiceField(
         label=_("Country"),
         required=False,
         queryset=Country.objects.filter(organizations__isnull=False).distinct().order_by("name"),

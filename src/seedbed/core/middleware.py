@@ -1,4 +1,4 @@
-"""Request ids for the audit log, and the two-factor rule for finance officers and administrators."""
+"""Request ids for the audit log, refusal of NUL characters, and the two-factor rule."""
 
 from __future__ import annotations
 
@@ -32,11 +32,7 @@ def _has_nul_character(request: HttpRequest) -> bool:
 
 
 class RequestIdMiddleware:
-    """Gives every request an id (kept from a proxy's X-Request-ID when sane) for its audit events.
-
-    It also refuses, with a 400, requests carrying NUL characters, which would otherwise fail deep in
-    the database on PostgreSQL with a 500.
-    """
+    """Gives every request an id (kept from a proxy's X-Request-ID when sane) for its audit events."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -46,19 +42,27 @@ class RequestIdMiddleware:
         request_id = incoming if incoming.isalnum() and len(incoming) <= 36 else new_request_id()
         token = request_id_var.set(request_id)
         try:
-            response: HttpResponse
-            if _has_nul_character(request):
-                message = "The request contains a NUL character, which Seedbed does not accept."
-                if request.path.startswith("/api/"):
-                    response = JsonResponse({"detail": message}, status=400)
-                else:
-                    response = HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-            else:
-                response = self.get_response(request)
+            response = self.get_response(request)
         finally:
             request_id_var.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class RejectNulMiddleware:
+    """Refuses requests carrying NUL characters with a 400; PostgreSQL would otherwise fail with a 500."""
+
+    message = "The request contains a NUL character, which Seedbed does not accept."
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _has_nul_character(request):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": self.message}, status=400)
+        return HttpResponseBadRequest(self.message, content_type="text/plain; charset=utf-8")
 
 
 class TwoFactorRequiredMiddleware:

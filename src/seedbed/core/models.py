@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import gettext
 import uuid
 from typing import Any
 
+import pycountry
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from seedbed.core.roles import STAFF_ROLES, TWO_FACTOR_ROLES, Role
@@ -24,6 +28,11 @@ class Region(models.TextChoices):
     MENA = "MENA", _("Middle East and North Africa")
     SAR = "SAR", _("South Asia")
     WCAR = "WCAR", _("West and Central Africa")
+
+
+@functools.cache
+def country_name_catalog(language: str) -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
 
 
 class User(AbstractUser):
@@ -94,10 +103,15 @@ class Country(models.Model):
         indexes = [models.Index(fields=["unicef_region", "name"])]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name  # stable English name: audit events and exports do not depend on the reader
 
     def get_absolute_url(self) -> str:
         return reverse("country_detail", args=[self.iso2])
+
+    @property
+    def local_name(self) -> str:
+        """The name in the interface language, from the ISO 3166 translations that pycountry ships."""
+        return country_name_catalog(get_language() or "en").gettext(self.name)
 
 
 class OrganizationKind(models.TextChoices):
@@ -230,7 +244,14 @@ class AuditEvent(models.Model):
         return f"{self.action} {self.object_repr}"
 
     def change_rows(self) -> list[tuple[str, Any, Any]]:
-        return [(field, pair[0], pair[1]) for field, pair in sorted(self.changes.items())]
+        """(field, before, after) rows; a value that is not a before/after pair is shown as "after"."""
+        rows = []
+        for field, value in sorted(self.changes.items()):
+            if isinstance(value, list | tuple) and len(value) == 2:
+                rows.append((field, value[0], value[1]))
+            else:
+                rows.append((field, None, value))
+        return rows
 
 
 class JobStatus(models.TextChoices):

@@ -40,6 +40,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP authenticator: show the secret as a QR code and as text, confirm with one code."""
     user = request.user
     assert isinstance(user, User)
+    if not user.needs_two_factor:
+        messages.info(request, _("Your role does not need a second factor."))
+        return redirect("home")
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next_url(request)})}")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -80,11 +83,18 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': _next_url(request)})}")
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for device in devices:
-            if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["token"]):
+        allowed = [device for device in devices if device.verify_is_allowed()[0]]
+        for device in allowed:
+            if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
                 return redirect(_next_url(request))
-        form.add_error("token", _("That code is not right. Try the newest code from your authenticator."))
+        if not allowed:
+            # django-otp doubles the wait after each wrong code, starting at one second.
+            form.add_error(
+                "token", _("Too many wrong codes in a row. Wait a few seconds, then try the newest code.")
+            )
+        else:
+            form.add_error("token", _("That code is not right. Try the newest code from your authenticator."))
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
 
