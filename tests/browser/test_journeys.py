@@ -71,6 +71,7 @@ def sign_in(w: Any, username: str) -> None:
     w.page.click("button[type=submit]")
     w.page.wait_for_load_state()
     if "/two-factor/setup/" in w.page.url:
+        check_page(w, f"{username}--two-factor-setup")
         secret = w.page.inner_text("#totp-secret")
         assert len(secret) >= 16
         device = TOTPDevice.objects.get(user__username=username, confirmed=False)
@@ -78,6 +79,7 @@ def sign_in(w: Any, username: str) -> None:
         w.page.click("form:not([action]) button[type=submit], form[method=post] button:has-text('Confirm')")
         w.page.wait_for_load_state()
     elif "/two-factor/verify/" in w.page.url:
+        check_page(w, f"{username}--two-factor-verify")
         w.page.fill("#id_token", current_code(username))
         w.page.click("button:has-text('Continue')")
         w.page.wait_for_load_state()
@@ -135,6 +137,17 @@ def test_public_pages(watched: Any, world: dict[str, Any]) -> None:
     ]:
         assert w.goto(path).status == 200
         check_page(w, f"public--{name}")
+    _invitation, raw = services.invitation_create(
+        actor=world["users"]["fund_manager"],
+        email="new.mentor@example.org",
+        role="oss_mentor",
+        organization=world["startup"],
+        accept_url_builder=lambda token: f"/invitations/accept/{token}/",
+    )
+    assert w.goto(f"/invitations/accept/{raw}/").status == 200
+    check_page(w, "public--invitation-accept")
+    assert w.goto("/invitations/accept/not-a-real-token/").status == 404
+    check_page(w, "public--invitation-invalid")
     w.goto("/api/docs")
     w.page.wait_for_selector(".swagger-ui .info", timeout=15000)
     w.screenshot("public--api-docs")

@@ -96,5 +96,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_view_audit_log": access.can_view_audit_log(user),
         "organization_count": Organization.objects.count(),
         "country_count": Country.objects.count(),
+        # What each role looks at first, beside what needs attention.
+        "recent_changes": selectors.audit_log(filters=selectors.AuditFilters())[:6]
+        if access.can_view_audit_log(user)
+        else None,
+        "recent_organizations": Organization.objects.select_related("country").order_by("-created_at")[:6]
+        if access.can_manage_directory(user)
+        else None,
     }
     return render(request, "core/home.html", context)
