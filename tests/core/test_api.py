@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def manager(personas, client_for) -> Client:
-    return client_for(personas["fund_manager"])
-
-
-@pytest.fixture
 def directory(countries) -> dict[str, Organization]:
     return {
         "kijani": make_organization("Kijani Agritech", "startup", "KE", description="Crop data for farmers."),

@@ -28,11 +28,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def manager(personas, client_for) -> Client:
-    return client_for(personas["fund_manager"])
-
-
-@pytest.fixture
 def directory(countries) -> dict[str, Organization]:
     """A small directory across regions and kinds."""
     return {

