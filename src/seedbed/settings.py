@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "template_partials",
     "ninja",
     "seedbed.core",
+    "seedbed.funds",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +130,11 @@ DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend plus the exact big-integer SUM that ledger amounts need (docs/adr/0008).
+    DATABASES["default"]["ENGINE"] = "seedbed.core.db.sqlite3"
+    DATABASES["default"]["TEST"] = {
+        "NAME": ":memory:"
+    }  # said explicitly: test runners key on the engine name
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while the worker writes; IMMEDIATE takes the write lock at BEGIN

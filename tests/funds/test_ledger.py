@@ -1,0 +1,125 @@
+"""The ledger's invariants through the service layer."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from seedbed.core.models import AuditEvent
+from seedbed.funds.ledger import Line, balance_at, entry_post, entry_reverse, fund_balances_at, ledger_verify
+from seedbed.funds.models import Account, JournalEntry, Posting
+
+pytestmark = pytest.mark.django_db
+
+WEI = 10**18
+DAY = dt.date(2021, 6, 30)
+
+
+def donate(books, amount, account=None, income=None, fund=None, on=DAY, **kwargs):
+    return entry_post(
+        actor=None,
+        fund=fund or books.venture,
+        kind="donation",
+        effective_date=on,
+        lines=[Line(account or books.cash_usd, amount), Line(income or books.income_usd, -amount)],
+        **kwargs,
+    )
+
+
+def test_a_balanced_entry_posts_and_moves_the_running_balances(books):
+    entry = donate(books, 3_500_000_000)  # USD 35M in cents
+    assert entry.postings.count() == 2
+    books.cash_usd.refresh_from_db()
+    books.income_usd.refresh_from_db()
+    assert books.cash_usd.balance == 3_500_000_000
+    assert books.income_usd.natural_balance == 3_500_000_000
+    assert AuditEvent.objects.filter(action="ledger.donation", object_id=str(entry.pk)).exists()
+    assert ledger_verify() == []
+
+
+def test_amounts_beyond_64_bits_stay_exact_on_every_database(books):
+    amount = 2267 * WEI + 1  # 2267 ETH and one wei: 2.267e21, far beyond 2**63
+    donate(books, amount, account=books.cash_eth, income=books.income_eth)
+    donate(books, amount, account=books.cash_eth, income=books.income_eth)
+    assert Account.objects.get(pk=books.cash_eth.pk).balance == 2 * amount
+    assert balance_at(account=books.cash_eth, on=DAY) == 2 * amount
+    assert fund_balances_at(fund=books.venture, on=DAY)["ETH"] == 2 * amount
+    assert [p.amount for p in Posting.objects.filter(account=books.cash_eth)] == [amount, amount]
+    assert ledger_verify() == []
+
+
+def test_balance_at_a_date_counts_only_what_happened_by_then(books):
+    donate(books, 100, on=dt.date(2020, 1, 1))
+    donate(books, 50, on=dt.date(2021, 1, 1))
+    donate(books, 7, on=dt.date(2019, 12, 31))  # back-dated: still counted where it belongs
+    assert balance_at(account=books.cash_usd, on=dt.date(2019, 12, 31)) == 7
+    assert balance_at(account=books.cash_usd, on=dt.date(2020, 6, 1)) == 107
+    assert balance_at(account=books.cash_usd, on=dt.date(2021, 1, 1)) == 157
+    assert ledger_verify() == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (lambda b: [Line(b.cash_usd, 100), Line(b.income_usd, -99)], "does not balance in USD"),
+        (lambda b: [Line(b.cash_usd, 100)], "at least two postings"),
+        (lambda b: [Line(b.cash_usd, 0), Line(b.income_usd, 0)], "cannot be zero"),
+        (lambda b: [Line(b.cash_usd, 1.5), Line(b.income_usd, -1.5)], "whole numbers"),
+        (lambda b: [Line(b.cash_usd, 100), Line(b.crypto_income_eth, -100)], "of the entry's fund"),
+    ],
+)
+def test_bad_entries_are_refused_with_a_clear_message_and_nothing_written(books, lines, message):
+    before = (JournalEntry.objects.count(), Posting.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(ValidationError, match=message):
+        entry_post(actor=None, fund=books.venture, kind="donation", effective_date=DAY, lines=lines(books))
+    assert (JournalEntry.objects.count(), Posting.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_the_crypto_fund_never_converts_and_takes_only_crypto(books):
+    usd_in_crypto = Account.objects.create(
+        fund=books.crypto, code="asset:cash:USD", name="USD", type="asset", asset=books.usd
+    )
+    with pytest.raises(ValidationError, match="does not accept USD"):
+        entry_post(
+            actor=None,
+            fund=books.crypto,
+            kind="donation",
+            effective_date=DAY,
+            lines=[Line(usd_in_crypto, 100), Line(books.crypto_income_eth, -100)],
+        )
+    with pytest.raises(ValidationError, match="never converts"):
+        entry_post(
+            actor=None,
+            fund=books.crypto,
+            kind="donation",
+            effective_date=DAY,
+            lines=[
+                Line(books.crypto_eth, WEI),
+                Line(books.crypto_income_eth, -WEI),
+                Line(books.crypto_btc, 10**8),
+                Line(books.crypto_btc, -(10**8)),
+            ],
+        )
+    assert JournalEntry.objects.count() == 0
+
+
+def test_a_reversal_restores_the_balances_and_happens_once(books):
+    entry = donate(books, 12_345)
+    reversal = entry_reverse(actor=None, entry=entry, memo="Entered twice")
+    assert reversal.reverses == entry
+    assert Account.objects.get(pk=books.cash_usd.pk).balance == 0
+    assert balance_at(account=books.cash_usd, on=dt.date.today()) == 0
+    with pytest.raises(ValidationError, match="already been reversed"):
+        entry_reverse(actor=None, entry=entry)
+    with pytest.raises(ValidationError, match="cannot itself be reversed"):
+        entry_reverse(actor=None, entry=reversal)
+    assert JournalEntry.objects.count() == 2
+    assert ledger_verify() == []
+
+
+def test_verify_finds_a_tampered_running_balance(books):
+    donate(books, 500)
+    Account.objects.filter(pk=books.cash_usd.pk).update(balance=499)
+    problems = ledger_verify()
+    assert [problem.what for problem in problems] == ["balance"]
+    assert "running balance 499, postings sum to 500" in problems[0].detail
