@@ -12,6 +12,7 @@ from ninja.security import HttpBearer, SessionAuth
 from seedbed.core.api import FieldErrors
 from seedbed.core.api import router as core_router
 from seedbed.core.services import api_token_authenticate
+from seedbed.funds.api import router as funds_router
 
 
 class TokenAuth(HttpBearer):
@@ -39,6 +40,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", core_router)
+api.add_router("/", funds_router)
 
 
 @api.exception_handler(FieldErrors)

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from seedbed.api import api
 from seedbed.core import services
 from seedbed.core import urls as core_urls
+from seedbed.core.api import router as core_router
 from seedbed.core.models import (
     ApiToken,
     AuditEvent,
@@ -237,7 +238,11 @@ def test_every_page_of_the_core_app_is_in_the_matrix(matrix_world):
     every_page = {pattern.name for pattern in core_urls.urlpatterns}
     in_matrix = {resolve(request.url(matrix_world)).url_name for request in ENDPOINTS.values()}
     assert every_page - OUTSIDE_THE_MATRIX - in_matrix == set(), "add the new page to MATRIX"
-    api_paths = {re.sub(r"\{\w+\}", "*", path) for path in api.get_openapi_schema()["paths"]}
+    # The core router's endpoints; each other part has its own permission tests for its router.
+    core_paths = {"/api" + path for path in core_router.path_operations}
+    api_paths = {
+        re.sub(r"\{\w+\}", "*", path) for path in api.get_openapi_schema()["paths"] if path in core_paths
+    }
     in_matrix_api = {
         re.sub(r"<[\w:]+>", "*", "/" + resolve(request.url(matrix_world)).route)
         for request in ENDPOINTS.values()

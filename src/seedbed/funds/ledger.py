@@ -99,7 +99,11 @@ def validate_entry(spec: EntrySpec, rules: _FundRules | None = None) -> None:
         assets[account.asset_id] = account.asset
         funds_touched[account.fund_id] = account.fund
         assets_per_fund[account.fund_id].add(account.asset_id)
-    if spec.kind == EntryKind.TRANSFER:
+    reverses_a_transfer = spec.reverses is not None and spec.reverses.kind == EntryKind.TRANSFER
+    moves_between_funds = spec.kind == EntryKind.TRANSFER or (
+        spec.kind == EntryKind.REVERSAL and reverses_a_transfer
+    )
+    if moves_between_funds:
         if spec.fund.pk not in funds_touched or len(funds_touched) != 2:
             raise ValidationError(_("A transfer moves money between its fund and exactly one other fund."))
     elif set(funds_touched) != {spec.fund.pk}:
@@ -216,8 +220,13 @@ def entry_post(
     reverses: JournalEntry | None = None,
     external_ref: str = "",
     is_sample: bool = False,
+    recorded_by: Any = None,
 ) -> JournalEntry:
-    """Post one balanced entry, update the running balances, and record an audit event."""
+    """Post one balanced entry, update the running balances, and record an audit event.
+
+    ``actor`` is who posts it now (audit); ``recorded_by`` is who recorded the movement, when that is
+    someone else (the finance officer who requested a payment that ``approved_by`` approved).
+    """
     spec = EntrySpec(
         fund=fund,
         kind=kind,
@@ -230,7 +239,7 @@ def entry_post(
         reverses=reverses,
         external_ref=external_ref,
         is_sample=is_sample,
-        recorded_by=actor,
+        recorded_by=recorded_by if recorded_by is not None else actor,
     )
     validate_entry(spec)
     try:
@@ -405,12 +414,22 @@ def balance_at(*, account: Account, on: dt.date) -> int:
     return int(totals["debits"]) - int(totals["credits"])
 
 
-def fund_balances_at(
-    *, fund: Fund, on: dt.date, types: Sequence[str] = (AccountType.ASSET,)
-) -> dict[str, int]:
-    """The fund's holdings per asset code at the end of ``on``."""
+# What a fund holds: its cash and wallet accounts. Pledges receivable are assets too, but not money in hand.
+HOLDING_PURPOSES = ("cash", "wallet")
+
+
+def holdings_filter(prefix: str = "") -> models.Q:
+    """Accounts that hold the fund's money (``prefix`` is a relation path, e.g. ``"account__"``)."""
+    query = models.Q()
+    for purpose in HOLDING_PURPOSES:
+        query |= models.Q(**{f"{prefix}code__startswith": f"{AccountType.ASSET}:{purpose}:"})
+    return query
+
+
+def fund_balances_at(*, fund: Fund, on: dt.date) -> dict[str, int]:
+    """The fund's holdings (cash and wallets) per asset code at the end of ``on``."""
     rows = (
-        AccountDay.objects.filter(account__fund=fund, account__type__in=types, date__lte=on)
+        AccountDay.objects.filter(holdings_filter("account__"), account__fund=fund, date__lte=on)
         .values("account__asset__code")
         .annotate(debits=ExactSum("debits"), credits=ExactSum("credits"))
         .order_by("account__asset__code")
