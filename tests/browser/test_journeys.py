@@ -4,6 +4,7 @@ violations), with no console errors, no CSP violations and no request leaving th
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -13,6 +14,9 @@ from playwright.sync_api import expect
 
 from seedbed.core import services
 from seedbed.core.models import Country, MembershipRole
+from seedbed.funds import services as funds_services
+from seedbed.funds.assets import assets_sync
+from seedbed.funds.models import Asset, Fund
 from tests.conftest import PERSONAS, make_user
 
 PASSWORD = "correct-horse-battery"
@@ -56,7 +60,30 @@ def world(transactional_db: Any) -> dict[str, Any]:
         )
     # The finance officer already enrolled an authenticator; the administrator will enrol in the test.
     TOTPDevice.objects.create(user=users["finance_officer"], name="phone", confirmed=True)
-    return {"users": users, "startup": startup}
+    # A fund with a donation and a payment request waiting for a second finance officer.
+    assets_sync(actor=None)
+    usd = Asset.objects.get(code="USD")
+    fund = Fund.objects.create(name="Venture Fund", slug="venture", kind="venture", reporting_asset=usd)
+    fund.allowed_assets.set([usd])
+    entry = funds_services.donation_record(
+        actor=None,
+        fund=fund,
+        donor=unicef,
+        asset=usd,
+        amount=1_000_000_00,
+        effective_date=dt.date(2021, 3, 1),
+    )
+    payment = funds_services.payment_request_create(
+        actor=users["finance_officer"],
+        fund=fund,
+        kind="disbursement",
+        asset=usd,
+        amount=50_000_00,
+        effective_date=dt.date(2021, 9, 1),
+        memo="First tranche",
+        counterparty=startup,
+    )
+    return {"users": users, "startup": startup, "entry": entry, "payment": payment}
 
 
 def current_code(username: str) -> str:
@@ -84,6 +111,20 @@ def sign_in(w: Any, username: str) -> None:
         w.page.click("button:has-text('Continue')")
         w.page.wait_for_load_state()
     assert "/accounts/" not in w.page.url, f"{username} did not get past sign-in: {w.page.url}"
+
+
+LEDGER_ROLES = {"fund_manager", "finance_officer", "administrator"}
+
+
+def ledger_pages(world: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        ("funds", "/funds/"),
+        ("fund", "/funds/venture/"),
+        ("fund-statement", "/funds/venture/statement/?from=2021-01-01&to=2021-12-31"),
+        ("entry", f"/ledger/entries/{world['entry'].pk}/"),
+        ("payment-requests", "/payment-requests/"),
+        ("payment-request", f"/payment-requests/{world['payment'].pk}/"),
+    ]
 
 
 def pages_for(persona: str, slug: str) -> list[tuple[str, str]]:
@@ -119,7 +160,10 @@ def test_each_role_signs_in_and_sees_accessible_pages(
 ) -> None:
     w = watched()
     sign_in(w, persona)
-    for name, path in pages_for(persona, world["startup"].slug):
+    pages = pages_for(persona, world["startup"].slug)
+    if persona in LEDGER_ROLES:
+        pages += ledger_pages(world)
+    for name, path in pages:
         response = w.goto(path)
         assert response.status == 200, f"{persona} {path}: {response.status}"
         assert w.page.locator("main h1").count() >= 1
