@@ -5,7 +5,10 @@
 1. Baseline: the same posting rows (same columns, same value shapes, same batches of ``--batch`` rows,
    one transaction per batch) inserted with raw SQL ``executemany`` into a copy of ``funds_posting`` that
    has its columns and indexes but none of its triggers or foreign keys. A second copy with no index at
-   all is timed too, for reference.
+   all is timed too, for reference. So is a third, closer to the bulk path: the same entries, postings
+   and seals inserted with raw SQL into the ledger's own tables, the database's guards checking every
+   row, but no validation, day rows, balances or audit (the rows are removed again afterwards). The
+   bulk path against this one is the cost of the service layer itself.
 2. The bulk path: ``entries_post_bulk`` posts N/2 two-line donations (USD, ETH in wei beyond 64 bits,
    BTC; effective dates spread over 2016-2021 in no order), ``--batch`` postings per transaction. That
    is the whole service: validation, journal entries, postings, seals, the database's own checks, day
@@ -14,6 +17,7 @@
 3. Reads: the median time of ``fund_balances_at`` and of a statement (opening balance at the start of a
    period plus debits and credits within it, per asset, from the day rows) at 10,000 postings and again
    at N, and their ratio (goal: the same order of magnitude: history length must not matter).
+4. ``ledger_verify`` over everything, stopped after ``--verify-timeout`` seconds if it runs longer.
 
 Uses a throwaway SQLite database in a temporary folder, or, when DATABASE_URL points at PostgreSQL, a
 throwaway ``test_<name>`` database on that server (created and dropped here; the named one is untouched).
@@ -29,7 +33,9 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -93,6 +99,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30, help="timed runs of each read")
     parser.add_argument("--no-verify", action="store_true", help="skip timing ledger_verify at the end")
     parser.add_argument(
+        "--verify-timeout", type=float, default=300, help="stop ledger_verify after this many seconds"
+    )
+    parser.add_argument(
         "--no-analyze",
         action="store_true",
         help="PostgreSQL: do not ANALYZE after the first 10,000 postings (as autovacuum would)",
@@ -135,7 +144,6 @@ def run(args: argparse.Namespace, postgres: bool) -> None:
         account_for,
         entries_post_bulk,
         fund_balances_at,
-        ledger_verify,
     )
     from seedbed.funds.models import AccountDay, AccountType, Asset, EntryKind, Fund, Posting
 
@@ -236,12 +244,67 @@ def run(args: argparse.Namespace, postgres: bool) -> None:
         cursor.close()
         return time.perf_counter() - start
 
+    def insert_raw_ledger() -> float:
+        """Entries, postings and seals into the real tables with raw SQL, guards on; then removed."""
+        from django.utils import timezone
+
+        from seedbed.core.db.guards import guards_disabled
+
+        mark = "%s" if postgres else "?"
+
+        def insert(table: str, columns: str) -> str:
+            count = columns.count(",") + 1
+            return f"INSERT INTO {table} ({columns}) VALUES ({', '.join([mark] * count)})"  # noqa: S608
+
+        entry_sql = insert(
+            "funds_journalentry",
+            "id, key, seal_key, fund_id, kind, effective_date, recorded_at, memo, cause_id, external_ref,"
+            " is_sample",
+        )
+        posting_sql = insert(
+            "funds_posting", "entry_id, account_id, fund_id, asset_id, amount, effective_date"
+        )
+        seal_sql = insert("funds_entryseal", "entry_key, sealed_at")
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        entries_per_batch = batch // 2
+        progress = StderrProgress("raw INSERT into the ledger's tables", n_postings, entries_per_batch * 2)
+        start = time.perf_counter()
+        cursor = raw_cursor()
+        for first in range(0, n_postings // 2, entries_per_batch):
+            count = min(entries_per_batch, n_postings // 2 - first)
+            keys = [uuid.uuid4() for _ in range(count)]
+            if not postgres:
+                keys = [key.hex for key in keys]  # type: ignore[misc]
+            entries = []
+            for offset, key in enumerate(keys):
+                number = first + offset
+                day = date_value(entry_shape(number)[2])
+                entries.append((number + 1, key, key, fund.pk, "donation", day, now, "", "", "", False))
+            with transaction.atomic():
+                cursor.executemany(entry_sql, entries)
+                cursor.executemany(posting_sql, baseline_rows(first, count))
+                cursor.executemany(seal_sql, [(key, now) for key in keys])
+            progress.advance()
+        cursor.close()
+        seconds = time.perf_counter() - start
+        with connection.cursor() as cursor:
+            if postgres:
+                cursor.execute(
+                    "TRUNCATE funds_entryseal, funds_posting, funds_journalentry RESTART IDENTITY CASCADE"
+                )
+            else:
+                with guards_disabled(), transaction.atomic():
+                    for table in ("funds_entryseal", "funds_posting", "funds_journalentry"):
+                        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        return seconds
+
     create_copies()
     baseline_seconds = insert_raw("bench_posting")
     bare_seconds = insert_raw("bench_posting_bare")
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_posting")
         cursor.execute("DROP TABLE bench_posting_bare")
+    ledger_seconds = insert_raw_ledger()
     if not postgres:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM")
@@ -319,13 +382,6 @@ def run(args: argparse.Namespace, postgres: bool) -> None:
     assert fund_balances_at(fund=fund, on=LAST_DAY) == expected, "balances do not add up"
     assert Posting.objects.count() == n_postings
 
-    verify_seconds = None
-    if not args.no_verify:
-        start = time.perf_counter()
-        problems = ledger_verify()
-        verify_seconds = time.perf_counter() - start
-        assert problems == [], problems[:5]
-
     # --- Report ------------------------------------------------------------------------------------
     baseline_rate = n_postings / baseline_seconds
     big = format(n_postings, ",")
@@ -334,6 +390,7 @@ def run(args: argparse.Namespace, postgres: bool) -> None:
     for label, postings, seconds in [
         ("raw INSERT, copy of funds_posting with its indexes (BASELINE)", n_postings, baseline_seconds),
         ("raw INSERT, bare copy without indexes (for reference)", n_postings, bare_seconds),
+        ("raw INSERT of entries, postings, seals into the ledger, guards on", n_postings, ledger_seconds),
         ("entries_post_bulk, all (entries, postings, seals, balances, day rows)", n_postings, bulk_seconds),
         (f"  of which the first {SMALL:,} postings", SMALL, small_seconds),
         (f"  of which the other {n_postings - SMALL:,} postings", n_postings - SMALL, rest_seconds),
@@ -343,6 +400,11 @@ def run(args: argparse.Namespace, postgres: bool) -> None:
     ratio = baseline_seconds / bulk_seconds
     verdict = "met" if ratio >= 0.5 else "NOT met"
     print(f"goal: entries_post_bulk at least 0.5 × baseline: {ratio:.2f} ({verdict})")
+    print(
+        "entries_post_bulk against raw inserts into the ledger's own tables:"
+        f" {ledger_seconds / bulk_seconds:.2f} (the service layer's own cost: validation, day rows,"
+        " balances, audit)"
+    )
     print()
     title = f"Reads (median of {args.rounds} runs)"
     print(f"{title:44} {'at 10,000':>11} {'at ' + big:>13} {'ratio':>7}")
@@ -364,9 +426,43 @@ def run(args: argparse.Namespace, postgres: bool) -> None:
             autovacuum = cursor.fetchone()[0]
         done = "not run (--no-analyze)" if args.no_analyze else "run after 10,000 postings and after the load"
         print(f"PostgreSQL autovacuum: {autovacuum}; ANALYZE of the ledger tables: {done}")
-    if verify_seconds is not None:
-        print(f"ledger_verify over {big} postings (recomputes everything): {verify_seconds:.1f} s")
     sys.stdout.flush()
+    if not args.no_verify:
+        verify(args.verify_timeout, big)
+
+
+def verify(timeout: float, big: str) -> None:
+    """Time ``ledger_verify`` over the whole load, stopping it (and saying so) after ``timeout`` seconds."""
+    from django.db import OperationalError, connection
+
+    from seedbed.funds.ledger import ledger_verify
+
+    connection.ensure_connection()
+    raw = connection.connection
+    cancel = raw.cancel if connection.vendor == "postgresql" else raw.interrupt
+    finished = threading.Event()
+
+    def stop_when_late() -> None:
+        """Cancel the running statement after ``timeout``, and every one after it until verify gives up."""
+        if finished.wait(timeout):
+            return
+        while not finished.wait(0.05):
+            cancel()
+
+    stopper = threading.Thread(target=stop_when_late, daemon=True)
+    start = time.perf_counter()
+    stopper.start()
+    try:
+        problems = ledger_verify()
+    except OperationalError as error:
+        print(f"ledger_verify over {big} postings: stopped after {timeout:g} s, unfinished ({error})")
+        return
+    finally:
+        finished.set()
+        stopper.join()
+    seconds = time.perf_counter() - start
+    assert problems == [], problems[:5]
+    print(f"ledger_verify over {big} postings (recomputes everything): {seconds:.1f} s, no differences")
 
 
 if __name__ == "__main__":

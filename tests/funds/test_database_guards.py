@@ -90,6 +90,19 @@ def test_an_entry_without_its_seal_cannot_be_committed(books):
     assert JournalEntry.objects.count() == 0
 
 
+def test_postgres_checks_each_new_entry_again_at_commit(books):
+    """The deferred constraint trigger, on its own (the foreign keys stay deferred): sealed, balanced."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL constraint trigger; SQLite checks at the seal and by foreign key")
+    key = uuid.uuid4()
+    with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
+        entry_id = insert_entry(books, key)
+        insert_posting(entry_id, books.cash_usd, 100)
+        insert_posting(entry_id, books.income_usd, -100)
+        raw("SET CONSTRAINTS funds_entry_balanced_at_commit IMMEDIATE")
+    assert JournalEntry.objects.count() == 0
+
+
 def test_an_entry_cannot_borrow_another_seal(books, posted):
     with pytest.raises(IntegrityError, match="its own seal"), transaction.atomic():
         insert_entry(books, uuid.uuid4(), seal_key=posted.key)

@@ -123,3 +123,90 @@ def test_verify_finds_a_tampered_running_balance(books):
     problems = ledger_verify()
     assert [problem.what for problem in problems] == ["balance"]
     assert "running balance 499, postings sum to 500" in problems[0].detail
+
+
+# --- The row writer behind both posting paths (seedbed.funds.ledger_rows) ------------------------------
+
+
+def test_the_row_writer_names_every_column_of_the_ledger_tables():
+    """It writes with raw SQL: a column added to a model must be added to it too, or be caught here."""
+    from seedbed.funds import ledger_rows
+    from seedbed.funds.models import EntrySeal
+
+    for model, columns in [
+        (JournalEntry, ledger_rows.ENTRY_COLUMNS),
+        (Posting, ledger_rows.POSTING_COLUMNS),
+        (EntrySeal, ledger_rows.SEAL_COLUMNS),
+    ]:
+        fields = {field.column for field in model._meta.concrete_fields if field.column != "id"}
+        assert fields == set(columns), model.__name__
+
+
+def test_the_bulk_path_stores_every_field_as_the_model_reads_it(books, personas, organization):
+    from django.utils import timezone
+
+    from seedbed.funds.ledger import EntrySpec, entries_post_bulk
+    from tests.conftest import make_user
+
+    officer = personas["finance_officer"]
+    approver = make_user("second_officer", ("finance_officer",))
+    cause = donate(books, 5_000, external_ref="first")
+    before = timezone.now()
+    specs = [
+        EntrySpec(
+            fund=books.venture,
+            kind="donation",
+            effective_date=dt.date(2019, 2, 28),
+            lines=[Line(books.cash_eth, 7 * WEI + 3), Line(books.income_eth, -(7 * WEI + 3))],
+            memo="Ünïcode memo",
+            counterparty=organization,
+            external_ref="bank-42",
+            is_sample=True,
+            recorded_by=officer,
+            approved_by=approver,
+            cause=cause,
+        ),
+        EntrySpec(
+            fund=books.venture,
+            kind="donation",
+            effective_date=dt.date(2019, 2, 28),
+            lines=[Line(books.cash_eth, 1), Line(books.income_eth, -1)],
+        ),
+    ]
+    assert entries_post_bulk(actor=officer, specs=specs) == 2
+    entry = JournalEntry.objects.get(external_ref="bank-42")
+    assert entry.key == specs[0].key
+    assert entry.seal_id == specs[0].key
+    assert (entry.kind, entry.effective_date, entry.memo) == (
+        "donation",
+        dt.date(2019, 2, 28),
+        "Ünïcode memo",
+    )
+    assert (entry.counterparty, entry.recorded_by, entry.approved_by) == (organization, officer, approver)
+    assert entry.is_sample is True
+    assert (entry.cause_type.model, entry.cause_id) == ("journalentry", str(cause.pk))
+    assert before <= entry.recorded_at <= timezone.now()
+    assert [(p.account, p.amount, p.effective_date) for p in entry.postings.order_by("id")] == [
+        (books.cash_eth, 7 * WEI + 3, dt.date(2019, 2, 28)),
+        (books.income_eth, -(7 * WEI + 3), dt.date(2019, 2, 28)),
+    ]
+    other = JournalEntry.objects.get(key=specs[1].key)
+    assert (other.counterparty, other.recorded_by, other.cause_type, other.is_sample) == (
+        None,
+        None,
+        None,
+        False,
+    )
+    assert balance_at(account=books.cash_eth, on=dt.date(2019, 2, 28)) == 7 * WEI + 4
+    assert ledger_verify() == []
+
+
+def test_postings_on_the_same_day_add_up_in_one_day_row(books):
+    from seedbed.funds.models import AccountDay
+
+    for amount in (10**20, 10**20 + 1, 5):
+        donate(books, amount, account=books.cash_eth, income=books.income_eth)
+    day = AccountDay.objects.get(account=books.cash_eth, date=DAY)
+    assert (day.debits, day.credits) == (2 * 10**20 + 6, 0)
+    income = AccountDay.objects.get(account=books.income_eth, date=DAY)
+    assert (income.debits, income.credits) == (0, 2 * 10**20 + 6)

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -24,6 +23,7 @@ from seedbed.core.audit import audit_record
 from seedbed.core.jobs import NullProgress, Progress
 from seedbed.core.models import Organization
 from seedbed.funds.fields import ExactSum
+from seedbed.funds.ledger_rows import entries_write
 from seedbed.funds.models import (
     Account,
     AccountDay,
@@ -142,62 +142,6 @@ def validate_entry(spec: EntrySpec, rules: _FundRules | None = None) -> None:
 # --- Posting ---------------------------------------------------------------------------------------
 
 
-def _entry_row(spec: EntrySpec) -> JournalEntry:
-    cause_type = ContentType.objects.get_for_model(spec.cause) if spec.cause is not None else None
-    return JournalEntry(
-        key=spec.key,
-        seal_id=spec.key,
-        fund=spec.fund,
-        kind=spec.kind,
-        effective_date=spec.effective_date,
-        recorded_at=timezone.now(),
-        memo=spec.memo,
-        recorded_by=spec.recorded_by if getattr(spec.recorded_by, "is_authenticated", False) else None,
-        approved_by=spec.approved_by,
-        counterparty=spec.counterparty,
-        reverses=spec.reverses,
-        cause_type=cause_type,
-        cause_id=str(spec.cause.pk) if spec.cause is not None else "",
-        external_ref=spec.external_ref,
-        is_sample=spec.is_sample,
-    )
-
-
-def _apply_balances(postings: Iterable[Posting]) -> None:
-    """Add postings to their accounts' running balances and day rows. Call inside the posting transaction."""
-    by_account: dict[int, int] = defaultdict(int)
-    by_day: dict[tuple[int, dt.date], list[int]] = defaultdict(lambda: [0, 0])
-    for posting in postings:
-        by_account[posting.account_id] += posting.amount
-        day = by_day[(posting.account_id, posting.effective_date)]
-        if posting.amount > 0:
-            day[0] += posting.amount
-        else:
-            day[1] -= posting.amount
-    # Lock the accounts in id order, so concurrent posters queue instead of deadlocking.
-    accounts = list(Account.objects.select_for_update().filter(pk__in=by_account).order_by("pk"))
-    for account in accounts:
-        account.balance += by_account[account.pk]
-    Account.objects.bulk_update(accounts, ["balance"], batch_size=500)
-    existing = {
-        (row.account_id, row.date): row
-        for row in AccountDay.objects.filter(
-            account_id__in=by_account, date__in={date for _account, date in by_day}
-        )
-    }
-    changed, created = [], []
-    for (account_id, date), (debits, credits) in by_day.items():
-        row = existing.get((account_id, date))
-        if row is None:
-            created.append(AccountDay(account_id=account_id, date=date, debits=debits, credits=credits))
-        else:
-            row.debits += debits
-            row.credits += credits
-            changed.append(row)
-    AccountDay.objects.bulk_update(changed, ["debits", "credits"], batch_size=500)
-    AccountDay.objects.bulk_create(created, batch_size=500)
-
-
 def _refused(error: IntegrityError) -> ValidationError:
     return ValidationError(
         _("The ledger refused this entry: %(reason)s") % {"reason": str(error).split("\n")[0]},
@@ -244,25 +188,10 @@ def entry_post(
     validate_entry(spec)
     try:
         with transaction.atomic():
-            entry = _entry_row(spec)
-            entry.save(force_insert=True)
-            postings = Posting.objects.bulk_create(
-                [
-                    Posting(
-                        entry=entry,
-                        account=line.account,
-                        fund_id=line.account.fund_id,
-                        asset_id=line.account.asset_id,
-                        amount=line.amount,
-                        effective_date=effective_date,
-                    )
-                    for line in lines
-                ]
-            )
-            EntrySeal.objects.create(entry_id=entry.key)
+            ids = entries_write([spec])
     except IntegrityError as error:
         raise _refused(error) from error
-    _apply_balances(postings)
+    entry = JournalEntry.objects.get(pk=ids[spec.key])
     audit_record(
         actor=actor,
         action=f"ledger.{kind}",
@@ -293,31 +222,16 @@ def entries_post_bulk(
         if not batch:
             return
         with transaction.atomic():
-            entries = JournalEntry.objects.bulk_create([_entry_row(spec) for spec in batch], batch_size=500)
-            postings = [
-                Posting(
-                    entry=entry,
-                    account=line.account,
-                    fund_id=line.account.fund_id,
-                    asset_id=line.account.asset_id,
-                    amount=line.amount,
-                    effective_date=spec.effective_date,
-                )
-                for entry, spec in zip(entries, batch, strict=True)
-                for line in spec.lines
-            ]
             try:
-                Posting.objects.bulk_create(postings, batch_size=1000)
-                EntrySeal.objects.bulk_create(
-                    [EntrySeal(entry_id=spec.key) for spec in batch], batch_size=500
-                )
+                with transaction.atomic():
+                    entries_write(batch)
             except IntegrityError as error:
                 raise _refused(error) from error
-            _apply_balances(postings)
+            postings = sum(len(spec.lines) for spec in batch)
             audit_record(
                 actor=actor,
                 action="ledger.bulk_post",
-                changes={"entries": [None, len(batch)], "postings": [None, len(postings)]},
+                changes={"entries": [None, len(batch)], "postings": [None, postings]},
             )
         posted += len(batch)
         progress.advance(len(batch))

@@ -7,6 +7,14 @@ deferred constraint trigger). Installed by migration 0002 and checked by tests t
 4. No posting is added to a sealed entry; a posting's amount is a non-zero whole number, and its asset
    and fund are those of its account.
 
+Every lookup goes through one indexed column at a time (an entry by id or key, postings by entry id), so
+the checks cost the same whatever the size of the ledger. On PostgreSQL the functions that query run with
+``enable_seqscan = off``: PL/pgSQL caches a generic plan after a few calls, and one made while the tables
+were nearly empty (a fresh install, a bulk load before autovacuum's first ANALYZE) would scan every
+posting for every new row, quadratic in the load; a point lookup by an indexed column never needs that.
+
+Changing a statement here needs a new migration that calls ``remove`` then ``install`` (as 0003 does).
+
 On SQLite the triggers are switched off only while ``seedbed flush`` empties every table (see
 ``seedbed.core.db.guards``).
 """
@@ -59,14 +67,15 @@ SQLITE_INSTALL = [
                      WHERE a.id = NEW.account_id AND a.asset_id = NEW.asset_id AND a.fund_id = NEW.fund_id)
     BEGIN SELECT RAISE(ABORT, '{MESSAGE_ACCOUNT}'); END""",
     f"""CREATE TRIGGER funds_posting_open_entry BEFORE INSERT ON funds_posting
-    WHEN EXISTS (SELECT 1 FROM funds_entryseal s JOIN funds_journalentry e ON s.entry_key = e.key
-                 WHERE e.id = NEW.entry_id)
+    WHEN EXISTS (SELECT 1 FROM funds_entryseal s
+                 WHERE s.entry_key = (SELECT e.key FROM funds_journalentry e WHERE e.id = NEW.entry_id))
     BEGIN SELECT RAISE(ABORT, '{MESSAGE_SEALED}'); END""",
     f"""CREATE TRIGGER funds_entryseal_balanced BEFORE INSERT ON funds_entryseal
-    WHEN (SELECT COUNT(*) FROM funds_posting p JOIN funds_journalentry e ON p.entry_id = e.id
-          WHERE e.key = NEW.entry_key) < 2
-      OR EXISTS (SELECT 1 FROM funds_posting p JOIN funds_journalentry e ON p.entry_id = e.id
-                 WHERE e.key = NEW.entry_key GROUP BY p.asset_id HAVING seedbed_exact_sum(p.amount) <> '0')
+    WHEN (SELECT COUNT(*) FROM funds_posting p
+          WHERE p.entry_id = (SELECT e.id FROM funds_journalentry e WHERE e.key = NEW.entry_key)) < 2
+      OR EXISTS (SELECT 1 FROM funds_posting p
+                 WHERE p.entry_id = (SELECT e.id FROM funds_journalentry e WHERE e.key = NEW.entry_key)
+                 GROUP BY p.asset_id HAVING seedbed_exact_sum(p.amount) <> '0')
     BEGIN SELECT RAISE(ABORT, '{MESSAGE_UNBALANCED}'); END""",
 ]
 
@@ -106,7 +115,8 @@ POSTGRES_INSTALL = [
     END $$""",
     """CREATE TRIGGER funds_journalentry_check BEFORE INSERT ON funds_journalentry
     FOR EACH ROW EXECUTE FUNCTION funds_journalentry_check()""",
-    f"""CREATE FUNCTION funds_posting_check() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE FUNCTION funds_posting_check() RETURNS trigger LANGUAGE plpgsql
+    SET enable_seqscan = off AS $$
     BEGIN
       IF NEW.amount = 0 OR NEW.amount <> trunc(NEW.amount) THEN
         RAISE EXCEPTION '{MESSAGE_AMOUNT}' USING ERRCODE = 'integrity_constraint_violation';
@@ -115,43 +125,49 @@ POSTGRES_INSTALL = [
                      AND a.asset_id = NEW.asset_id AND a.fund_id = NEW.fund_id) THEN
         RAISE EXCEPTION '{MESSAGE_ACCOUNT}' USING ERRCODE = 'integrity_constraint_violation';
       END IF;
-      IF EXISTS (SELECT 1 FROM funds_entryseal s JOIN funds_journalentry e ON s.entry_key = e.key
-                 WHERE e.id = NEW.entry_id) THEN
+      IF EXISTS (SELECT 1 FROM funds_entryseal s
+                 WHERE s.entry_key = (SELECT e.key FROM funds_journalentry e WHERE e.id = NEW.entry_id)) THEN
         RAISE EXCEPTION '{MESSAGE_SEALED}' USING ERRCODE = 'integrity_constraint_violation';
       END IF;
       RETURN NEW;
     END $$""",
     """CREATE TRIGGER funds_posting_check BEFORE INSERT ON funds_posting
     FOR EACH ROW EXECUTE FUNCTION funds_posting_check()""",
-    f"""CREATE FUNCTION funds_entryseal_check() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE FUNCTION funds_entryseal_check() RETURNS trigger LANGUAGE plpgsql
+    SET enable_seqscan = off AS $$
+    DECLARE
+      sealed_entry bigint := (SELECT e.id FROM funds_journalentry e WHERE e.key = NEW.entry_key);
     BEGIN
-      IF (SELECT COUNT(*) FROM funds_posting p JOIN funds_journalentry e ON p.entry_id = e.id
-          WHERE e.key = NEW.entry_key) < 2
-         OR EXISTS (SELECT 1 FROM funds_posting p JOIN funds_journalentry e ON p.entry_id = e.id
-                    WHERE e.key = NEW.entry_key GROUP BY p.asset_id HAVING SUM(p.amount) <> 0) THEN
+      IF (SELECT COUNT(*) FROM funds_posting p WHERE p.entry_id = sealed_entry) < 2
+         OR EXISTS (SELECT 1 FROM funds_posting p WHERE p.entry_id = sealed_entry
+                    GROUP BY p.asset_id HAVING SUM(p.amount) <> 0) THEN
         RAISE EXCEPTION '{MESSAGE_UNBALANCED}' USING ERRCODE = 'integrity_constraint_violation';
       END IF;
       RETURN NEW;
     END $$""",
     """CREATE TRIGGER funds_entryseal_check BEFORE INSERT ON funds_entryseal
     FOR EACH ROW EXECUTE FUNCTION funds_entryseal_check()""",
-    # At commit, every entry that received postings is sealed and balanced (the deferred check).
-    f"""CREATE FUNCTION funds_entry_balanced_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+    # At commit, every new entry is sealed and has two balanced postings or more (the deferred check).
+    # Postings can only join an unsealed entry, and every committed entry is sealed, so checking the
+    # entries written in this transaction covers every posting written in it.
+    f"""CREATE FUNCTION funds_entry_balanced_at_commit() RETURNS trigger LANGUAGE plpgsql
+    SET enable_seqscan = off AS $$
     BEGIN
-      IF NOT EXISTS (SELECT 1 FROM funds_entryseal s JOIN funds_journalentry e ON s.entry_key = e.key
-                     WHERE e.id = NEW.entry_id)
-         OR EXISTS (SELECT 1 FROM funds_posting p WHERE p.entry_id = NEW.entry_id
+      IF NOT EXISTS (SELECT 1 FROM funds_entryseal s WHERE s.entry_key = NEW.key)
+         OR (SELECT COUNT(*) FROM funds_posting p WHERE p.entry_id = NEW.id) < 2
+         OR EXISTS (SELECT 1 FROM funds_posting p WHERE p.entry_id = NEW.id
                     GROUP BY p.asset_id HAVING SUM(p.amount) <> 0) THEN
         RAISE EXCEPTION '{MESSAGE_UNBALANCED}' USING ERRCODE = 'integrity_constraint_violation';
       END IF;
       RETURN NULL;
     END $$""",
-    """CREATE CONSTRAINT TRIGGER funds_posting_balanced_at_commit AFTER INSERT ON funds_posting
+    """CREATE CONSTRAINT TRIGGER funds_entry_balanced_at_commit AFTER INSERT ON funds_journalentry
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION funds_entry_balanced_at_commit()""",
 ]
 
 POSTGRES_REMOVE = [
-    "DROP TRIGGER IF EXISTS funds_posting_balanced_at_commit ON funds_posting",
+    "DROP TRIGGER IF EXISTS funds_posting_balanced_at_commit ON funds_posting",  # before migration 0003
+    "DROP TRIGGER IF EXISTS funds_entry_balanced_at_commit ON funds_journalentry",
     "DROP TRIGGER IF EXISTS funds_entryseal_check ON funds_entryseal",
     "DROP TRIGGER IF EXISTS funds_posting_check ON funds_posting",
     "DROP TRIGGER IF EXISTS funds_journalentry_check ON funds_journalentry",
