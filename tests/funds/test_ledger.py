@@ -125,6 +125,36 @@ def test_verify_finds_a_tampered_running_balance(books):
     assert "running balance 499, postings sum to 500" in problems[0].detail
 
 
+def test_verify_finds_a_posting_tampered_behind_the_guards_back(books):
+    """Only possible with the database's guards switched off (a superuser could): verify still sees it.
+    On PostgreSQL the deferred check would still refuse to commit it, when made in the same transaction."""
+    from django.db import IntegrityError, connection, transaction
+
+    from seedbed.core.db.guards import guards_disabled
+
+    entry = donate(books, 500)
+    donate(books, 700)
+    posting = entry.postings.get(account=books.cash_usd)
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if postgres:
+            cursor.execute("SET LOCAL session_replication_role = replica")  # no triggers
+            cursor.execute("UPDATE funds_posting SET amount = 501 WHERE id = %s", [posting.pk])
+            cursor.execute("SET LOCAL session_replication_role = origin")
+        else:
+            with guards_disabled():
+                cursor.execute("UPDATE funds_posting SET amount = '501' WHERE id = %s", [posting.pk])
+        problems = ledger_verify()
+        assert sorted(problem.what for problem in problems) == ["balance", "day", "entry"]
+        details = " | ".join(problem.detail for problem in problems)
+        assert f"entry #{entry.pk} does not balance in USD" in details
+        assert "running balance 1200, postings sum to 1201" in details
+        if postgres:
+            with pytest.raises(IntegrityError, match="does not balance"):
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            transaction.set_rollback(True)
+
+
 # --- The row writer behind both posting paths (seedbed.funds.ledger_rows) ------------------------------
 
 
