@@ -240,6 +240,7 @@ def test_a_finance_officer_records_a_donation_in_human_units(officer, ledger):
         ({"asset": "XYZ"}, "asset", "No asset has the code"),
         ({"donor": "nobody"}, "donor", "No organization has the slug"),
         ({"effective_date": "2021-02-30"}, "effective_date", ""),
+        ({"effective_date": "2099-01-01"}, "effective_date", "cannot be in the future"),
     ],
 )
 def test_bad_donations_are_422_on_their_field_and_write_nothing(officer, ledger, changes, field, message):

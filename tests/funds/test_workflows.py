@@ -21,6 +21,7 @@ from seedbed.funds.models import (
     PaymentRequest,
     Posting,
 )
+from seedbed.funds.services.rules import _rules_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -412,11 +413,11 @@ def test_a_fund_manager_edits_the_rules_and_the_edit_is_audited(books, personas)
 )
 def test_bad_rules_are_refused_and_nothing_changes(books, personas, fund, data, field, message):
     fund = Fund.objects.get(slug=fund)
-    before = (services._rules_snapshot(fund), AuditEvent.objects.count())
+    before = (_rules_snapshot(fund), AuditEvent.objects.count())
     with pytest.raises(ValidationError) as raised:
         services.fund_rules_update(actor=personas["fund_manager"], fund=fund, data=data)
     assert message in " ".join(raised.value.message_dict[field])
-    assert (services._rules_snapshot(Fund.objects.get(pk=fund.pk)), AuditEvent.objects.count()) == before
+    assert (_rules_snapshot(Fund.objects.get(pk=fund.pk)), AuditEvent.objects.count()) == before
 
 
 def test_an_asset_still_held_cannot_be_dropped(books, donor, personas):

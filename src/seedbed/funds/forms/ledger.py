@@ -1,8 +1,4 @@
-"""Forms of the fund pages: filters, a statement's period, payment requests, reversals.
-
-Amounts are typed as people write them ("1.5", "100,000.00") and read exactly by ``money.parse_amount``;
-an amount with more decimals than its asset has is refused with the parser's message, never rounded.
-"""
+"""Forms of the ledger pages: filters, a statement's period, payment requests, reversals."""
 
 from __future__ import annotations
 
@@ -16,19 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from seedbed.core.models import Organization
 from seedbed.funds import money
+from seedbed.funds.forms.common import AssetChoiceField, DateInput
 from seedbed.funds.models import Asset, EntryKind, Fund, PaymentRequestKind, PaymentRequestStatus
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class AssetChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.code} — {obj.name}"
 
 
 def _period_fields(form: forms.Form, *, required: bool) -> None:
