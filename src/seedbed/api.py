@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
 
+from seedbed.calls.api import router as calls_router
 from seedbed.core.api import FieldErrors
 from seedbed.core.api import router as core_router
 from seedbed.core.services import api_token_authenticate
@@ -41,6 +42,7 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/", funds_router)
+api.add_router("/", calls_router)
 
 
 @api.exception_handler(FieldErrors)

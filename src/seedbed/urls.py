@@ -8,6 +8,7 @@ from seedbed.api import api
 urlpatterns = [
     path("", include("seedbed.core.urls")),
     path("", include("seedbed.funds.urls")),
+    path("", include("seedbed.calls.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -12,6 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from seedbed.calls import services as calls_services
 from seedbed.core import services
 from seedbed.core.models import Country, MembershipRole
 from seedbed.funds import services as funds_services
@@ -73,6 +74,9 @@ def world(transactional_db: Any) -> dict[str, Any]:
         amount=1_000_000_00,
         effective_date=dt.date(2021, 3, 1),
     )
+    funds_services.pledge_record(
+        actor=None, fund=fund, donor=unicef, asset=usd, amount=500_000_00, effective_date=dt.date(2021, 4, 1)
+    )
     payment = funds_services.payment_request_create(
         actor=users["finance_officer"],
         fund=fund,
@@ -82,6 +86,49 @@ def world(transactional_db: Any) -> dict[str, Any]:
         effective_date=dt.date(2021, 9, 1),
         memo="First tranche",
         counterparty=startup,
+    )
+    # Calls: one open with a form and rules, one closed, one not yet open (staff only).
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    call_data = {"time_zone": "Africa/Nairobi", "ticket_min": 50_000_00, "ticket_max": 100_000_00}
+    open_call = calls_services.call_create(
+        actor=None,
+        fund=fund,
+        data={
+            "title": "Open call",
+            "opens_at": now + dt.timedelta(days=1),
+            "closes_at": now + dt.timedelta(days=40),
+            **call_data,
+        },
+        default_rubric=True,
+    )
+    calls_services.eligibility_rule_create(actor=None, call=open_call, kind="programme_country")
+    section = calls_services.section_create(actor=None, call=open_call, title="Your solution")
+    calls_services.question_create(
+        actor=None,
+        call=open_call,
+        section=section,
+        data={"kind": "long_text", "label": "What?", "word_limit": 200},
+    )
+    calls_services.call_update(actor=None, call=open_call, data={"opens_at": now - dt.timedelta(days=1)})
+    calls_services.call_create(
+        actor=None,
+        fund=fund,
+        data={
+            "title": "Closed call",
+            "opens_at": now - dt.timedelta(days=90),
+            "closes_at": now - dt.timedelta(days=30),
+            **call_data,
+        },
+    )
+    calls_services.call_create(
+        actor=None,
+        fund=fund,
+        data={
+            "title": "Future call",
+            "opens_at": now + dt.timedelta(days=10),
+            "closes_at": now + dt.timedelta(days=50),
+            **call_data,
+        },
     )
     return {"users": users, "startup": startup, "entry": entry, "payment": payment}
 
@@ -121,10 +168,28 @@ def ledger_pages(world: dict[str, Any]) -> list[tuple[str, str]]:
         ("funds", "/funds/"),
         ("fund", "/funds/venture/"),
         ("fund-statement", "/funds/venture/statement/?from=2021-01-01&to=2021-12-31"),
+        (
+            "donor-statement",
+            f"/donors/{world['entry'].counterparty.slug}/statement/?from=2021-01-01&to=2021-12-31",
+        ),
         ("entry", f"/ledger/entries/{world['entry'].pk}/"),
         ("payment-requests", "/payment-requests/"),
         ("payment-request", f"/payment-requests/{world['payment'].pk}/"),
     ]
+
+
+def recording_pages(persona: str) -> list[tuple[str, str]]:
+    """Recording money is for finance officers; a fund's rules are edited by fund managers."""
+    if persona == "finance_officer":
+        return [
+            ("record-donation", "/funds/venture/record/donation/"),
+            ("record-pledge", "/funds/venture/record/pledge/"),
+            ("record-receipt", "/funds/venture/record/receipt/"),
+            ("record-commitment", "/funds/venture/record/commitment/"),
+        ]
+    if persona == "fund_manager":
+        return [("fund-rules", "/funds/venture/rules/")]
+    return []
 
 
 def pages_for(persona: str, slug: str) -> list[tuple[str, str]]:
@@ -136,7 +201,15 @@ def pages_for(persona: str, slug: str) -> list[tuple[str, str]]:
         ("countries", "/countries/"),
         ("country", "/countries/KE/"),
         ("tokens", "/accounts/tokens/"),
+        ("calls", "/calls/"),
+        ("call", "/calls/open-call/"),
     ]
+    if persona in {"fund_manager", "administrator"}:
+        pages += [
+            ("call-new", "/calls/new/"),
+            ("call-edit", "/calls/future-call/edit/"),
+            ("call-stages", "/calls/future-call/stages/"),
+        ]
     if persona in {"fund_manager", "administrator", "applicant", "focal_point"}:
         pages.append(("organization-new", "/organizations/new/"))
     if persona in {"fund_manager", "administrator", "applicant"}:
@@ -163,6 +236,7 @@ def test_each_role_signs_in_and_sees_accessible_pages(
     pages = pages_for(persona, world["startup"].slug)
     if persona in LEDGER_ROLES:
         pages += ledger_pages(world)
+    pages += recording_pages(persona)
     for name, path in pages:
         response = w.goto(path)
         assert response.status == 200, f"{persona} {path}: {response.status}"
@@ -178,6 +252,9 @@ def test_public_pages(watched: Any, world: dict[str, Any]) -> None:
         ("welcome", "/"),
         ("login", "/accounts/login/"),
         ("password-reset", "/accounts/password/reset/"),
+        ("calls", "/calls/"),
+        ("call", "/calls/open-call/"),
+        ("call-closed", "/calls/closed-call/"),
     ]:
         assert w.goto(path).status == 200
         check_page(w, f"public--{name}")
@@ -192,6 +269,9 @@ def test_public_pages(watched: Any, world: dict[str, Any]) -> None:
     check_page(w, "public--invitation-accept")
     assert w.goto("/invitations/accept/not-a-real-token/").status == 404
     check_page(w, "public--invitation-invalid")
+    assert w.goto("/calls/future-call/").status == 404  # not yet open: the public does not see it
+    w.goto("/calls/open-call/")
+    expect(w.page.locator("#call-deadline .sb-local-time")).to_contain_text("your time")  # local-time.js ran
     w.goto("/api/docs")
     w.page.wait_for_selector(".swagger-ui .info", timeout=15000)
     w.screenshot("public--api-docs")

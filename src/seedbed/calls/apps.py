@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CallsConfig(AppConfig):
+    name = "seedbed.calls"
+    label = "calls"
+    verbose_name = _("Calls for applications")
+    demo_loader = "seedbed.calls.demo.load"
+    demo_order = 30
+
+    def ready(self) -> None:
+        from seedbed.calls import access
+        from seedbed.core.navigation import NavEntry, register
+
+        register(NavEntry(_("Calls"), "call_list", access.can_view_calls, order=5))
