@@ -157,3 +157,16 @@ def test_the_orm_cannot_delete_or_edit_either(posted):
         Posting.objects.filter(entry=posted).update(amount=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         JournalEntry.objects.filter(pk=posted.pk).update(memo="x")
+
+
+def test_verify_reports_an_entry_left_without_its_seal(books, posted):
+    """Before commit (the seal is checked there) an unsealed entry exists; verify names it."""
+    from seedbed.funds.ledger import ledger_verify
+
+    with transaction.atomic():
+        entry_id = insert_entry(books, uuid.uuid4())
+        problems = ledger_verify()
+        transaction.set_rollback(True)
+    assert [(problem.what, problem.detail) for problem in problems] == [
+        ("seal", f"entry #{entry_id} has no seal")
+    ]
