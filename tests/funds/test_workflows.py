@@ -118,6 +118,13 @@ def test_the_same_reference_is_recorded_once_until_reversed(books, donor, office
     with pytest.raises(ValidationError, match="reference BANK-7 is already recorded"):
         services.donation_record(**kwargs)
     assert counts() == before
+    # Every recorded movement with a reference keeps it once per fund and kind: pledges too.
+    pledge = {**kwargs, "external_ref": "PLEDGE-1"}
+    services.pledge_record(**pledge)
+    after_pledge = counts()
+    with pytest.raises(ValidationError, match="reference PLEDGE-1 is already recorded"):
+        services.pledge_record(**pledge)
+    assert counts() == after_pledge
     entry_reverse(actor=officer, entry=first, memo="wrong amount")
     services.donation_record(**kwargs)  # the correction may reuse the reference
     assert balance(books.venture, "asset:cash:USD") == 100

@@ -6,15 +6,17 @@ enough holdings, a reference recorded once).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from seedbed.core.models import Organization
 from seedbed.funds import access
-from seedbed.funds.ledger import account_for, balance_at
+from seedbed.funds.ledger import Line, account_for, balance_at, entry_post
 from seedbed.funds.models import Account, AccountDay, AccountType, Asset, Fund, JournalEntry
 from seedbed.funds.money import format_amount
 
@@ -166,3 +168,52 @@ def _ensure_new_reference(fund: Fund, kind: str, external_ref: str) -> None:
             % {"ref": external_ref, "fund": fund},
             code="duplicate_reference",
         )
+
+
+def _movement_inputs(
+    *, actor: Any, fund: Fund, counterparty: Any, missing: str, asset: Any, amount: Any, effective_date: Any
+) -> tuple[Organization, Asset, int, dt.date]:
+    """The checks every recorded movement starts with: who records, with whom, what, how much, when."""
+    _require_recorder(actor)
+    counterparty = _organization(counterparty, missing)
+    asset, amount, effective_date = _asset(asset), _amount(amount), _date(effective_date)
+    fund_accepts(fund, asset)
+    return counterparty, asset, amount, effective_date
+
+
+def _post_pair(
+    *,
+    actor: Any,
+    fund: Fund,
+    kind: str,
+    debit: Account,
+    credit: Account,
+    amount: int,
+    effective_date: dt.date,
+    counterparty: Organization,
+    memo: str,
+    external_ref: str,
+    cause: models.Model | None,
+    is_sample: bool,
+    check: Callable[[], None] | None = None,
+) -> JournalEntry:
+    """Move ``amount`` from ``credit`` to ``debit`` in one entry, once per external reference.
+
+    Both accounts are locked first, so ``check`` reads balances nobody else can move before the posting.
+    """
+    _lock(debit, credit)
+    _ensure_new_reference(fund, kind, external_ref)
+    if check is not None:
+        check()
+    return entry_post(
+        actor=actor,
+        fund=fund,
+        kind=kind,
+        effective_date=effective_date,
+        lines=[Line(debit, amount), Line(credit, -amount)],
+        memo=memo,
+        counterparty=counterparty,
+        cause=cause,
+        external_ref=external_ref,
+        is_sample=is_sample,
+    )

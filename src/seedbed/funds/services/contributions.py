@@ -17,21 +17,14 @@ from django.utils.translation import gettext as _
 
 from seedbed.core.models import Organization
 from seedbed.funds.fields import ExactSum
-from seedbed.funds.ledger import Line, entry_post
 from seedbed.funds.models import Account, AccountType, Asset, EntryKind, Fund, JournalEntry, Posting
 from seedbed.funds.services.common import (
-    _amount,
-    _asset,
     _contributions_account,
-    _date,
-    _ensure_new_reference,
-    _lock,
     _lowest_balance_from,
-    _organization,
+    _movement_inputs,
     _pledges_account,
-    _require_recorder,
+    _post_pair,
     _shown,
-    fund_accepts,
     holdings_account,
 )
 
@@ -51,24 +44,27 @@ def donation_record(
     is_sample: bool = False,
 ) -> JournalEntry:
     """Money received from a donor without a pledge: debit holdings, credit the donor's contributions."""
-    _require_recorder(actor)
-    donor = _organization(donor, _("Choose the donor."))
-    asset, amount, effective_date = _asset(asset), _amount(amount), _date(effective_date)
-    fund_accepts(fund, asset)
-    holdings = holdings_account(fund, asset)
-    contributions = _contributions_account(fund, asset, donor)
-    _lock(holdings, contributions)
-    _ensure_new_reference(fund, EntryKind.DONATION, external_ref)
-    return entry_post(
+    donor, asset, amount, effective_date = _movement_inputs(
+        actor=actor,
+        fund=fund,
+        counterparty=donor,
+        missing=_("Choose the donor."),
+        asset=asset,
+        amount=amount,
+        effective_date=effective_date,
+    )
+    return _post_pair(
         actor=actor,
         fund=fund,
         kind=EntryKind.DONATION,
+        debit=holdings_account(fund, asset),
+        credit=_contributions_account(fund, asset, donor),
+        amount=amount,
         effective_date=effective_date,
-        lines=[Line(holdings, amount), Line(contributions, -amount)],
-        memo=memo,
         counterparty=donor,
-        cause=cause,
+        memo=memo,
         external_ref=external_ref,
+        cause=cause,
         is_sample=is_sample,
     )
 
@@ -88,23 +84,27 @@ def pledge_record(
     is_sample: bool = False,
 ) -> JournalEntry:
     """A donor's promise: debit its pledges receivable, credit its contributions."""
-    _require_recorder(actor)
-    donor = _organization(donor, _("Choose the donor."))
-    asset, amount, effective_date = _asset(asset), _amount(amount), _date(effective_date)
-    fund_accepts(fund, asset)
-    return entry_post(
+    donor, asset, amount, effective_date = _movement_inputs(
+        actor=actor,
+        fund=fund,
+        counterparty=donor,
+        missing=_("Choose the donor."),
+        asset=asset,
+        amount=amount,
+        effective_date=effective_date,
+    )
+    return _post_pair(
         actor=actor,
         fund=fund,
         kind=EntryKind.PLEDGE,
+        debit=_pledges_account(fund, asset, donor),
+        credit=_contributions_account(fund, asset, donor),
+        amount=amount,
         effective_date=effective_date,
-        lines=[
-            Line(_pledges_account(fund, asset, donor), amount),
-            Line(_contributions_account(fund, asset, donor), -amount),
-        ],
-        memo=memo,
         counterparty=donor,
-        cause=cause,
+        memo=memo,
         external_ref=external_ref,
+        cause=cause,
         is_sample=is_sample,
     )
 
@@ -124,40 +124,48 @@ def pledge_receipt_record(
     is_sample: bool = False,
 ) -> JournalEntry:
     """Money received against a pledge: debit holdings, credit the pledge. Never more than outstanding."""
-    _require_recorder(actor)
-    donor = _organization(donor, _("Choose the donor."))
-    asset, amount, effective_date = _asset(asset), _amount(amount), _date(effective_date)
-    fund_accepts(fund, asset)
-    holdings = holdings_account(fund, asset)
+    donor, asset, amount, effective_date = _movement_inputs(
+        actor=actor,
+        fund=fund,
+        counterparty=donor,
+        missing=_("Choose the donor."),
+        asset=asset,
+        amount=amount,
+        effective_date=effective_date,
+    )
     pledges = _pledges_account(fund, asset, donor)
-    _lock(holdings, pledges)
-    _ensure_new_reference(fund, EntryKind.PLEDGE_RECEIPT, external_ref)
-    outstanding = _lowest_balance_from(pledges, effective_date)
-    if amount > outstanding:
-        raise ValidationError(
-            _(
-                "%(donor)s has %(outstanding)s %(asset)s outstanding on its pledges to %(fund)s;"
-                " a receipt cannot be more. Record the difference as a donation."
+
+    def within_the_pledge() -> None:
+        outstanding = _lowest_balance_from(pledges, effective_date)
+        if amount > outstanding:
+            raise ValidationError(
+                _(
+                    "%(donor)s has %(outstanding)s %(asset)s outstanding on its pledges to %(fund)s;"
+                    " a receipt cannot be more. Record the difference as a donation."
+                )
+                % {
+                    "donor": donor,
+                    "outstanding": _shown(max(outstanding, 0), asset),
+                    "asset": asset.code,
+                    "fund": fund,
+                },
+                code="exceeds_pledge",
             )
-            % {
-                "donor": donor,
-                "outstanding": _shown(max(outstanding, 0), asset),
-                "asset": asset.code,
-                "fund": fund,
-            },
-            code="exceeds_pledge",
-        )
-    return entry_post(
+
+    return _post_pair(
         actor=actor,
         fund=fund,
         kind=EntryKind.PLEDGE_RECEIPT,
+        debit=holdings_account(fund, asset),
+        credit=pledges,
+        amount=amount,
         effective_date=effective_date,
-        lines=[Line(holdings, amount), Line(pledges, -amount)],
-        memo=memo,
         counterparty=donor,
-        cause=cause,
+        memo=memo,
         external_ref=external_ref,
+        cause=cause,
         is_sample=is_sample,
+        check=within_the_pledge,
     )
 
 

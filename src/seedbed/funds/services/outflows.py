@@ -24,11 +24,12 @@ from seedbed.funds.services.common import (
     _contributions_account,
     _date,
     _ensure_available,
-    _ensure_new_reference,
     _existing_account,
     _lock,
+    _movement_inputs,
     _organization,
     _pledges_account,
+    _post_pair,
     _require_recorder,
     _shown,
     fund_accepts,
@@ -56,24 +57,27 @@ def commitment_record(
 
     ``external_ref`` is the agreement's reference, recorded once per fund like a bank reference.
     """
-    _require_recorder(actor)
-    grantee = _organization(grantee, _("Choose the grantee."))
-    asset, amount, effective_date = _asset(asset), _amount(amount), _date(effective_date)
-    fund_accepts(fund, asset)
-    commitments = _commitments_account(fund, asset, grantee)
-    contra = _commitments_contra_account(fund, asset)
-    _lock(commitments, contra)
-    _ensure_new_reference(fund, EntryKind.COMMITMENT, external_ref)
-    return entry_post(
+    grantee, asset, amount, effective_date = _movement_inputs(
+        actor=actor,
+        fund=fund,
+        counterparty=grantee,
+        missing=_("Choose the grantee."),
+        asset=asset,
+        amount=amount,
+        effective_date=effective_date,
+    )
+    return _post_pair(
         actor=actor,
         fund=fund,
         kind=EntryKind.COMMITMENT,
+        debit=_commitments_account(fund, asset, grantee),
+        credit=_commitments_contra_account(fund, asset),
+        amount=amount,
         effective_date=effective_date,
-        lines=[Line(commitments, amount), Line(contra, -amount)],
-        memo=memo,
         counterparty=grantee,
-        cause=cause,
+        memo=memo,
         external_ref=external_ref,
+        cause=cause,
         is_sample=is_sample,
     )
 
