@@ -18,6 +18,7 @@ from seedbed.core.models import Organization
 from seedbed.funds import access
 from seedbed.funds.models import Asset, Fund, JournalEntry
 from seedbed.funds.money import format_amount, parse_amount
+from seedbed.funds.services.common import ERROR_FIELDS
 
 
 class FundsRouter(Router):
@@ -41,33 +42,13 @@ class FundsRouter(Router):
 
 router = FundsRouter(tags=["Funds and ledger"])
 
-# Which field of a request body a service's message belongs to, by its error code.
-SERVICE_ERROR_FIELDS = {
-    "asset_not_allowed": "asset",
-    "crypto_only": "asset",
-    "unknown_asset": "asset",
-    "not_positive": "amount",
-    "amount_type": "amount",
-    "insufficient_funds": "amount",
-    "exceeds_pledge": "amount",
-    "exceeds_contribution": "amount",
-    "to_fund": "to_fund",
-    "counterparty": "counterparty",
-    "memo": "memo",
-    "kind": "kind",
-    "date": "effective_date",
-    "future": "effective_date",
-    "note": "note",
-    "duplicate_reference": "external_ref",
-}
-
 
 def _field_errors(error: ValidationError, rename: dict[str, str] | None = None) -> FieldErrors:
     if hasattr(error, "error_dict"):
         return FieldErrors.from_validation_error(error)
     errors: dict[str, list[str]] = {}
     for item in error.error_list:
-        field = SERVICE_ERROR_FIELDS.get(item.code or "", "__all__")
+        field = ERROR_FIELDS.get(item.code or "", "__all__")
         field = (rename or {}).get(field, field)
         errors.setdefault(field, []).extend(item.messages)
     return FieldErrors(errors)

@@ -64,6 +64,28 @@ def _shown(amount: int, asset: Asset) -> str:
     return format_amount(amount, asset, with_code=False)
 
 
+# Which input a service's message is about, by its error code: pages put it on that form field, the API
+# under that key of its 422 (both may rename, e.g. "counterparty" to "donor").
+ERROR_FIELDS = {
+    "asset_not_allowed": "asset",
+    "crypto_only": "asset",
+    "unknown_asset": "asset",
+    "not_positive": "amount",
+    "amount_type": "amount",
+    "insufficient_funds": "amount",
+    "exceeds_pledge": "amount",
+    "exceeds_contribution": "amount",
+    "to_fund": "to_fund",
+    "counterparty": "counterparty",
+    "memo": "memo",
+    "kind": "kind",
+    "date": "effective_date",
+    "future": "effective_date",
+    "note": "note",
+    "duplicate_reference": "external_ref",
+}
+
+
 def _require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)

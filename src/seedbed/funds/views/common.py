@@ -8,33 +8,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from seedbed.core.views.common import add_service_errors
 from seedbed.funds import access
-
-# Which form field a service's message belongs to, by its error code.
-SERVICE_ERROR_FIELDS = {
-    "asset_not_allowed": "asset",
-    "crypto_only": "asset",
-    "unknown_asset": "asset",
-    "not_positive": "amount",
-    "amount_type": "amount",
-    "insufficient_funds": "amount",
-    "exceeds_contribution": "amount",
-    "to_fund": "to_fund",
-    "counterparty": "counterparty",
-    "memo": "memo",
-    "kind": "kind",
-    "date": "effective_date",
-    "future": "effective_date",
-    "note": "note",
-}
+from seedbed.funds.services.common import ERROR_FIELDS
 
 
-def _service_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's messages on the form's fields where its codes say where they belong."""
+def _service_errors(form: Any, error: ValidationError, rename: dict[str, str] | None = None) -> None:
+    """Put a service's messages on the form's fields where its codes say they belong (``ERROR_FIELDS``,
+    then ``rename`` for a form that names a field differently); the rest on the form as a whole."""
     if hasattr(error, "error_dict"):
         add_service_errors(form, error)
         return
     for item in error.error_list:
-        field = SERVICE_ERROR_FIELDS.get(item.code or "")
+        field = ERROR_FIELDS.get(item.code or "")
+        field = (rename or {}).get(field or "", field)
         form.add_error(field if field in form.fields else None, item.messages)
 
 

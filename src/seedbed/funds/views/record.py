@@ -22,28 +22,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
-from seedbed.core.views.common import add_service_errors
 from seedbed.funds import access, services
 from seedbed.funds.forms import CommitmentForm, ContributionForm, PledgeReceiptForm
 from seedbed.funds.models import Fund, JournalEntry
-from seedbed.funds.views.common import SERVICE_ERROR_FIELDS
-
-# Which field a service's message belongs to, by its error code ("counterparty" is renamed per form).
-RECORD_ERROR_FIELDS = {
-    **SERVICE_ERROR_FIELDS,
-    "exceeds_pledge": "amount",
-    "duplicate_reference": "external_ref",
-}
-
-
-def _record_errors(form: Form, error: ValidationError, rename: dict[str, str]) -> None:
-    if hasattr(error, "error_dict"):
-        add_service_errors(form, error)
-        return
-    for item in error.error_list:
-        field = RECORD_ERROR_FIELDS.get(item.code or "")
-        field = rename.get(field or "", field)
-        form.add_error(field if field in form.fields else None, item.messages)
+from seedbed.funds.views.common import _service_errors
 
 
 @dataclass(frozen=True)
@@ -143,7 +125,7 @@ def _record(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
                 actor=request.user, fund=fund, **_service_arguments(kind, form.cleaned_data)
             )
         except ValidationError as error:
-            _record_errors(form, error, record.rename)
+            _service_errors(form, error, record.rename)
         else:
             messages.success(request, record.done % {"number": entry.pk})
             return redirect(entry)
