@@ -9,10 +9,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 
-from seedbed.core.api import FieldErrors
 from seedbed.funds import access, selectors, services
 from seedbed.funds.api.common import (
     _amount,
@@ -44,25 +42,25 @@ class CommitmentIn(Schema):
     external_ref: str = Field("", max_length=200, description="The agreement's reference, recorded once")
 
 
-def _contribution(request: HttpRequest, slug: str, payload: ContributionIn, service: Any) -> Any:
+def _record(request: HttpRequest, slug: str, payload: Any, service: Any, counterparty: str) -> Any:
+    """Record one movement with ``service``; ``counterparty`` names the payload's field ("donor", ...)."""
     fund = access.get_fund_for_user(request.user, slug)
     _require_recorder(request.user)
     asset = _asset(payload.asset)
     amount = _amount(payload.amount, asset)
-    donor = _organization(payload.donor, "donor")
     try:
         entry = service(
             actor=request.user,
             fund=fund,
-            donor=donor,
             asset=asset,
             amount=amount,
             effective_date=payload.effective_date,
             memo=payload.memo,
             external_ref=payload.external_ref,
+            **{counterparty: _organization(getattr(payload, counterparty), counterparty)},
         )
     except ValidationError as error:
-        raise _field_errors(error, {"counterparty": "donor"}) from error
+        raise _field_errors(error, {"counterparty": counterparty}) from error
     entry = _entries_with_reversals(
         selectors.movement_list(fund=fund, filters=selectors.MovementFilters())
     ).get(pk=entry.pk)
@@ -71,12 +69,12 @@ def _contribution(request: HttpRequest, slug: str, payload: ContributionIn, serv
 
 @router.post("/funds/{slug}/donations", response={201: EntryOut}, summary="Record a donation received")
 def create_donation(request: HttpRequest, slug: str, payload: ContributionIn) -> Any:
-    return _contribution(request, slug, payload, services.donation_record)
+    return _record(request, slug, payload, services.donation_record, "donor")
 
 
 @router.post("/funds/{slug}/pledges", response={201: EntryOut}, summary="Record a donor's pledge")
 def create_pledge(request: HttpRequest, slug: str, payload: ContributionIn) -> Any:
-    return _contribution(request, slug, payload, services.pledge_record)
+    return _record(request, slug, payload, services.pledge_record, "donor")
 
 
 @router.post(
@@ -85,7 +83,7 @@ def create_pledge(request: HttpRequest, slug: str, payload: ContributionIn) -> A
     summary="Record money received against a pledge",
 )
 def create_pledge_receipt(request: HttpRequest, slug: str, payload: ContributionIn) -> Any:
-    return _contribution(request, slug, payload, services.pledge_receipt_record)
+    return _record(request, slug, payload, services.pledge_receipt_record, "donor")
 
 
 @router.post(
@@ -94,27 +92,4 @@ def create_pledge_receipt(request: HttpRequest, slug: str, payload: Contribution
     summary="Record a commitment to a grantee (off balance until paid)",
 )
 def create_commitment(request: HttpRequest, slug: str, payload: CommitmentIn) -> Any:
-    fund = access.get_fund_for_user(request.user, slug)
-    _require_recorder(request.user)
-    asset = _asset(payload.asset)
-    amount = _amount(payload.amount, asset)
-    grantee = _organization(payload.grantee, "grantee")
-    if grantee is None:
-        raise FieldErrors({"grantee": [_("Choose the grantee.")]})
-    try:
-        entry = services.commitment_record(
-            actor=request.user,
-            fund=fund,
-            grantee=grantee,
-            asset=asset,
-            amount=amount,
-            effective_date=payload.effective_date,
-            memo=payload.memo,
-            external_ref=payload.external_ref,
-        )
-    except ValidationError as error:
-        raise _field_errors(error, {"counterparty": "grantee"}) from error
-    entry = _entries_with_reversals(
-        selectors.movement_list(fund=fund, filters=selectors.MovementFilters())
-    ).get(pk=entry.pk)
-    return Status(201, entry)
+    return _record(request, slug, payload, services.commitment_record, "grantee")
