@@ -4,16 +4,24 @@ from typing import Any
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 register = template.Library()
 
 
 @register.filter
+def is_choice_list(field: BoundField) -> bool:
+    """Whether the field renders one box or button per choice (radio buttons, checkbox lists)."""
+    return isinstance(field.field.widget, forms.RadioSelect)  # CheckboxSelectMultiple is one too
+
+
+@register.filter
 def control(field: BoundField) -> SafeString:
     """Render a form field's widget with Bootstrap classes and ARIA links to its help and errors."""
     widget = field.field.widget
-    if isinstance(widget, forms.CheckboxInput):
+    choices = is_choice_list(field)
+    if choices or isinstance(widget, forms.CheckboxInput):
         css = "form-check-input"
     elif isinstance(widget, forms.Select | forms.SelectMultiple):
         css = "form-select"
@@ -31,6 +39,9 @@ def control(field: BoundField) -> SafeString:
         attrs["aria-describedby"] = " ".join(described)
     if field.errors:
         attrs["aria-invalid"] = "true"
+    if choices:  # one box or button per choice, styled by .sb-choices (a class here would go on the wrapper)
+        del attrs["class"]
+        return format_html('<div class="sb-choices">{}</div>', field.as_widget(attrs=attrs))
     return field.as_widget(attrs=attrs)
 
 

@@ -1,5 +1,6 @@
-// Progressive enhancement: after each <time datetime="…" data-local>, show the same moment in the
-// reader's own time zone (the page already shows it in the call's zone and in UTC).
+// Progressive enhancement: each <time datetime="…" data-local> shows a moment in the call's zone and is
+// followed by the same moment in UTC (.sb-utc). With JavaScript, the UTC text becomes the reader's own
+// time zone instead, so a deadline reads "in the call's zone · in yours", never three ways at once.
 (function () {
   "use strict";
   function enhance(root) {
@@ -15,11 +16,14 @@
       if (isNaN(moment.getTime())) {
         return;
       }
-      var local = document.createElement("span");
-      local.className = "sb-local-time";
-      local.textContent = " · " + format.format(moment) + " (" + (element.dataset.localLabel || "") + ")";
+      var local = element.nextElementSibling;
+      if (!local || !local.classList.contains("sb-utc")) {
+        local = document.createElement("span");
+        element.insertAdjacentElement("afterend", local);
+      }
+      local.className = "sb-local-time text-body-secondary";
+      local.textContent = "· " + format.format(moment) + " (" + (element.dataset.localLabel || "") + ")";
       element.setAttribute("data-local-done", "");
-      element.insertAdjacentElement("afterend", local);
     });
   }
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
