@@ -514,3 +514,18 @@ def test_the_public_sees_nothing_of_the_ledger(books):
     assert not access.can_record_money(anonymous)
     with pytest.raises(PermissionDenied):
         access.get_fund_for_user(anonymous, "venture")
+
+
+def test_the_database_refuses_a_ticket_range_upside_down_or_negative(books):
+    """Compared as numbers on every engine: as SQLite text, "1000…" would sort before "900…"."""
+    from django.db import IntegrityError, transaction
+
+
+    for low, high in [(10**21, 9 * 10**20), (-1, 5)]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            InstrumentRule.objects.create(
+                fund=books.venture, instrument="equity", min_amount=low, max_amount=high
+            )
+    InstrumentRule.objects.create(
+        fund=books.venture, instrument="equity", min_amount=9 * 10**20, max_amount=10**21
+    )

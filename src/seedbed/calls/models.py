@@ -12,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import models
-from django.db.models.functions import Cast
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
@@ -20,13 +19,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from seedbed.core.models import OrganizationKind
-from seedbed.funds.fields import AmountField
+from seedbed.funds.fields import AmountField, amount_as_number
 from seedbed.funds.models import Fund
-
-
-def _numeric(name: str) -> Cast:
-    """Amounts are text on SQLite: compare them as numbers, never as strings."""
-    return Cast(name, models.DecimalField(max_digits=78, decimal_places=0))
 
 
 class Theme(models.Model):
@@ -75,11 +69,12 @@ class Call(models.Model):
                 condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening"
             ),
             models.CheckConstraint(
-                condition=LessThanOrEqual(_numeric("ticket_min"), _numeric("ticket_max")),
+                condition=LessThanOrEqual(amount_as_number("ticket_min"), amount_as_number("ticket_max")),
                 name="call_ticket_min_not_above_max",
             ),
             models.CheckConstraint(
-                condition=GreaterThanOrEqual(_numeric("ticket_min"), 0), name="call_ticket_min_not_negative"
+                condition=GreaterThanOrEqual(amount_as_number("ticket_min"), 0),
+                name="call_ticket_min_not_negative",
             ),
         ]
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Aggregate
+from django.db.models.functions import Cast
 
 
 class AmountField(models.Field):
@@ -58,6 +59,12 @@ class AmountField(models.Field):
         if connection.vendor == "postgresql":
             return Decimal(value)
         return str(value)
+
+
+def amount_as_number(name: str) -> Cast:
+    """An amount column as a number in SQL (for constraints and comparisons): it is text on SQLite, where
+    "9" > "10" as strings."""
+    return Cast(name, models.DecimalField(max_digits=78, decimal_places=0))
 
 
 class ExactSum(Aggregate):

@@ -14,12 +14,13 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from seedbed.core.models import Organization
-from seedbed.funds.fields import AmountField, ExactDecimalField
+from seedbed.funds.fields import AmountField, ExactDecimalField, amount_as_number
 
 
 class AssetKind(models.TextChoices):
@@ -129,7 +130,17 @@ class InstrumentRule(models.Model):
         verbose_name = _("instrument rule")
         verbose_name_plural = _("instrument rules")
         ordering = ["fund", "instrument"]
-        constraints = [models.UniqueConstraint(fields=["fund", "instrument"], name="one_rule_per_instrument")]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "instrument"], name="one_rule_per_instrument"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(amount_as_number("min_amount"), amount_as_number("max_amount")),
+                name="instrument_ticket_min_not_above_max",
+            ),
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(amount_as_number("min_amount"), 0),
+                name="instrument_ticket_min_not_negative",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.fund}: {self.get_instrument_display()}"
