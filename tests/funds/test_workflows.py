@@ -520,7 +520,6 @@ def test_the_database_refuses_a_ticket_range_upside_down_or_negative(books):
     """Compared as numbers on every engine: as SQLite text, "1000…" would sort before "900…"."""
     from django.db import IntegrityError, transaction
 
-
     for low, high in [(10**21, 9 * 10**20), (-1, 5)]:
         with pytest.raises(IntegrityError), transaction.atomic():
             InstrumentRule.objects.create(
