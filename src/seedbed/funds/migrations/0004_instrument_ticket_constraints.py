@@ -6,18 +6,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('funds', '0003_ledger_indexes'),
+        ("funds", "0003_ledger_indexes"),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='instrumentrule',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.comparison.Cast('min_amount', models.DecimalField(decimal_places=0, max_digits=78)), django.db.models.functions.comparison.Cast('max_amount', models.DecimalField(decimal_places=0, max_digits=78))), name='instrument_ticket_min_not_above_max'),
+            model_name="instrumentrule",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.comparison.Cast(
+                        "min_amount", models.DecimalField(decimal_places=0, max_digits=78)
+                    ),
+                    django.db.models.functions.comparison.Cast(
+                        "max_amount", models.DecimalField(decimal_places=0, max_digits=78)
+                    ),
+                ),
+                name="instrument_ticket_min_not_above_max",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='instrumentrule',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.GreaterThanOrEqual(django.db.models.functions.comparison.Cast('min_amount', models.DecimalField(decimal_places=0, max_digits=78)), 0), name='instrument_ticket_min_not_negative'),
+            model_name="instrumentrule",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.GreaterThanOrEqual(
+                    django.db.models.functions.comparison.Cast(
+                        "min_amount", models.DecimalField(decimal_places=0, max_digits=78)
+                    ),
+                    0,
+                ),
+                name="instrument_ticket_min_not_negative",
+            ),
         ),
     ]
