@@ -11,6 +11,8 @@ Environment variables (all optional for the demo; see docs/configuration.md):
 - ``ALLOWED_HOSTS``     comma-separated (default ``127.0.0.1,localhost``)
 - ``EMAIL_URL``-style settings: ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``,
   ``EMAIL_USE_TLS``, ``DEFAULT_FROM_EMAIL``; without ``EMAIL_HOST`` mail is printed to the console
+- ``SEEDBED_SITE_URL``  the site's address, for links in e-mails sent by the worker
+  (default ``http://127.0.0.1:8000``)
 """
 
 from __future__ import annotations
@@ -265,6 +267,7 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Seedbed <seedbed@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = os.environ.get("SEEDBED_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Seedbed --------------------------------------------------------------------------------------
 # Exports with more rows than this run as a background job with a progress bar.

@@ -14,12 +14,20 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from seedbed.calls.models import Call
+from seedbed.calls.models import (
+    LIVE_REVIEW_STATUSES,
+    AgendaItem,
+    Application,
+    ApplicationStatus,
+    Call,
+    Review,
+)
 from seedbed.core.access import is_signed_in
+from seedbed.core.models import Membership, Organization
 from seedbed.core.roles import STAFF_ROLES, Role
 
 CALL_MANAGERS = frozenset({Role.FUND_MANAGER, Role.ADMINISTRATOR})
@@ -53,3 +61,83 @@ def get_call_for_user(user: Any, slug: str, write: bool = False) -> Call:
         return calls_for_user(user).select_related("fund__reporting_asset").get(slug=slug)
     except Call.DoesNotExist:
         raise Http404 from None
+
+
+# --- Applications -----------------------------------------------------------------------------------
+# - An application's **organization** (its members) sees it in every status and changes it while it is a
+#   draft; nobody else sees a draft.
+# - **Fund managers and administrators** see every submitted (or withdrawn) application and act on it:
+#   screening overrides, reviewer assignment, stage moves, messages.
+# - A **reviewer** sees the submitted applications they are assigned to, until they recuse themselves.
+# - A **committee member** sees the applications on the agenda of the meetings they sit on.
+# - In a **blind** call, the identity (organization, people, answers marked as identifying) is hidden
+#   from everyone who sees the application only as its reviewer.
+
+
+def can_manage_applications(user: Any) -> bool:
+    return can_manage_calls(user)
+
+
+def can_review(user: Any) -> bool:
+    return is_signed_in(user) and user.has_role(Role.REVIEWER)
+
+
+def can_sit_on_committee(user: Any) -> bool:
+    return is_signed_in(user) and user.has_role(Role.COMMITTEE_MEMBER)
+
+
+def can_apply(user: Any) -> bool:
+    """Anyone signed in who belongs to an organization may apply on its behalf."""
+    return is_signed_in(user)
+
+
+def applications_for_user(user: Any) -> QuerySet[Application]:
+    """Every application ``user`` may open, in any call."""
+    if not is_signed_in(user):
+        return Application.objects.none()
+    # Subqueries, not joins: the lists built on this stay one row per application without DISTINCT.
+    own = Q(organization__in=Membership.objects.filter(user=user).values("organization"))
+    if can_manage_applications(user):
+        return Application.objects.filter(own | ~Q(status=ApplicationStatus.DRAFT))
+    visible = own
+    if can_review(user):
+        reviewed = Review.objects.filter(reviewer=user, status__in=LIVE_REVIEW_STATUSES).values("application")
+        visible |= Q(pk__in=reviewed) & ~Q(status=ApplicationStatus.DRAFT)
+    if can_sit_on_committee(user):
+        on_agenda = AgendaItem.objects.filter(meeting__members=user).values("application")
+        visible |= Q(pk__in=on_agenda) & ~Q(status=ApplicationStatus.DRAFT)
+    return Application.objects.filter(visible)
+
+
+def organizations_of(user: Any) -> QuerySet[Organization]:
+    if not is_signed_in(user):
+        return Organization.objects.none()
+    return Organization.objects.filter(memberships__user=user).order_by("name")
+
+
+def is_member(user: Any, application: Application) -> bool:
+    return is_signed_in(user) and application.organization.memberships.filter(user=user).exists()
+
+
+def get_application_for_user(user: Any, pk: Any, write: bool = False) -> Application:
+    """``write`` means changing the answers: members of the organization, while it is a draft."""
+    try:
+        application = (
+            applications_for_user(user)
+            .select_related("call__fund__reporting_asset", "organization__country", "stage", "created_by")
+            .get(pk=pk)
+        )
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not (application.is_draft and is_member(user, application)):
+        raise PermissionDenied
+    return application
+
+
+def identity_visible(user: Any, application: Application) -> bool:
+    """False when ``user`` sees a blind call's application only as one of its reviewers."""
+    if not application.call.blind_review or can_manage_applications(user):
+        return True
+    if is_member(user, application):
+        return True
+    return can_sit_on_committee(user) and application.agenda_items.filter(meeting__members=user).exists()

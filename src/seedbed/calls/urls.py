@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from seedbed.calls import views
+from seedbed.calls.views import calls as views
 
 urlpatterns = [
     path("calls/", views.call_list, name="call_list"),

@@ -8,41 +8,14 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 from ninja.pagination import paginate
-from ninja.security import HttpBearer, SessionAuth
 
 from seedbed.calls import access, selectors
+from seedbed.calls.api.common import PUBLIC, router
 from seedbed.calls.models import Call, Criterion, EligibilityRule, Question
 from seedbed.core.api import Pages
-from seedbed.core.services import api_token_authenticate
 from seedbed.funds.money import format_amount
-
-router = Router(tags=["Calls"])
-
-
-class PublicToken(HttpBearer):
-    """A personal token, if one is sent: it only widens what is seen (staff see drafts)."""
-
-    openapi_description = "Optional on public endpoints: a personal token from /accounts/tokens/."
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class PublicSession(SessionAuth):
-    """The browser session if there is one; anonymous visitors are let in as the public."""
-
-    openapi_description = "Public endpoint: no sign-in needed. A session only widens what is seen."
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return super().authenticate(request, key) or "public"
-
-
-PUBLIC = [PublicToken(), PublicSession()]
 
 
 class CallOut(Schema):

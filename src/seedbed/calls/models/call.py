@@ -8,6 +8,7 @@ stored in UTC; ``time_zone`` is the IANA zone in which the fund announces the de
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -55,6 +56,28 @@ class Call(models.Model):
     )
     ticket_min = AmountField(_("smallest ticket"))
     ticket_max = AmountField(_("largest ticket"))
+    blind_review = models.BooleanField(
+        _("blind review"),
+        default=False,
+        help_text=_(
+            "Reviewers do not see who applied: not the organization, its people or marked questions."
+        ),
+    )
+    reviewers_per_application = models.PositiveSmallIntegerField(
+        _("reviewers per application"),
+        default=3,
+        help_text=_("Used when reviewers are assigned automatically."),
+    )
+    disagreement_spread = models.DecimalField(
+        _("disagreement at a spread of"),
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("1.5"),
+        help_text=_("Reviewers disagree strongly when their scores (1 to 5) are this far apart or more."),
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("remind reviewers (days before a stage closes)"), default=3
+    )
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -200,6 +223,9 @@ class Stage(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=24, choices=StageKind.choices)
+    closes_at = models.DateTimeField(
+        _("reviews due by"), null=True, blank=True, help_text=_("Reviewers are reminded before this.")
+    )
 
     class Meta:
         verbose_name = _("stage")
@@ -285,6 +311,13 @@ class Question(models.Model):
     choices = models.JSONField(_("choices"), default=list, blank=True)
     allowed_file_types = models.JSONField(_("allowed file types"), default=list, blank=True)
     max_file_mb = models.PositiveSmallIntegerField(_("largest file (MB)"), null=True, blank=True)
+    hidden_in_blind_review = models.BooleanField(
+        _("hidden in blind review"),
+        default=False,
+        help_text=_(
+            "The answer could identify the applicant (names, links): reviewers of a blind call do not see it."
+        ),
+    )
     translations = models.JSONField(
         _("translations"), default=dict, blank=True, help_text=_('{"fr": {"label": …, "help_text": …}}')
     )

@@ -1,0 +1,68 @@
+"""The calls app's tables: the call and its set-up (``call``), applications (``application``), reviews
+(``review``) and the investment committee (``committee``). Import them from here."""
+
+from seedbed.calls.models.application import (
+    Application,
+    ApplicationFile,
+    ApplicationMessage,
+    ApplicationStatus,
+    CheckResult,
+    Eligibility,
+    EligibilityCheck,
+    MessageKind,
+    Outcome,
+)
+from seedbed.calls.models.call import (
+    AUTOMATIC_KINDS,
+    CHOICE_KINDS,
+    Call,
+    CallStatus,
+    Criterion,
+    EligibilityRule,
+    Question,
+    QuestionKind,
+    RuleCheck,
+    RuleKind,
+    Section,
+    Stage,
+    StageKind,
+    Theme,
+)
+from seedbed.calls.models.committee import AgendaItem, ItemDecision, Meeting, Vote, VoteChoice
+from seedbed.calls.models.review import LIVE_REVIEW_STATUSES, Conflict, Review, ReviewStatus, Score
+
+__all__ = [
+    "AUTOMATIC_KINDS",
+    "CHOICE_KINDS",
+    "LIVE_REVIEW_STATUSES",
+    "AgendaItem",
+    "Application",
+    "ApplicationFile",
+    "ApplicationMessage",
+    "ApplicationStatus",
+    "Call",
+    "CallStatus",
+    "CheckResult",
+    "Conflict",
+    "Criterion",
+    "Eligibility",
+    "EligibilityCheck",
+    "EligibilityRule",
+    "ItemDecision",
+    "Meeting",
+    "MessageKind",
+    "Outcome",
+    "Question",
+    "QuestionKind",
+    "Review",
+    "ReviewStatus",
+    "RuleCheck",
+    "RuleKind",
+    "Score",
+    "Section",
+    "Stage",
+    "StageKind",
+    "Theme",
+    "Vote",
+    "VoteChoice",
+]

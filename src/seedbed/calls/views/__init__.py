@@ -1,0 +1,1 @@
+"""Call pages, one module per area; ``calls/urls.py`` names them."""
