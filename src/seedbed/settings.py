@@ -13,6 +13,7 @@ Environment variables (all optional for the demo; see docs/configuration.md):
   ``EMAIL_USE_TLS``, ``DEFAULT_FROM_EMAIL``; without ``EMAIL_HOST`` mail is printed to the console
 - ``SEEDBED_SITE_URL``  the site's address, for links in e-mails sent by the worker
   (default ``http://127.0.0.1:8000``)
+- ``SEEDBED_SIGNUP_OPEN`` ``0`` closes applicants' self sign-up at ``/accounts/signup/`` (default open)
 """
 
 from __future__ import annotations
@@ -273,6 +274,8 @@ SITE_URL = os.environ.get("SEEDBED_SITE_URL", "http://127.0.0.1:8000").rstrip("/
 # Exports with more rows than this run as a background job with a progress bar.
 SEEDBED_EXPORT_SYNC_LIMIT = int(os.environ.get("SEEDBED_EXPORT_SYNC_LIMIT", "500"))
 SEEDBED_PAGE_SIZE = 25
+# Applicants may create their own account, confirmed by e-mail. Off: the sign-up page is a 404.
+SEEDBED_SIGNUP_OPEN = env_bool("SEEDBED_SIGNUP_OPEN", True)
 
 LOGGING = {
     "version": 1,

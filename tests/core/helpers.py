@@ -16,6 +16,7 @@ from seedbed.core.models import (
     Invitation,
     Job,
     Membership,
+    MembershipRequest,
     Organization,
     RoleGrant,
     User,
@@ -66,6 +67,9 @@ def db_state() -> dict[str, Any]:
         ),
         "memberships": list(
             Membership.objects.order_by("pk").values("pk", "user_id", "organization_id", "role", "title")
+        ),
+        "membership_requests": list(
+            MembershipRequest.objects.order_by("pk").values("pk", "user_id", "organization_id", "outcome")
         ),
         "invitations": list(Invitation.objects.order_by("pk").values("pk", "email", "role", "accepted_at")),
         "tokens": list(ApiToken.objects.order_by("pk").values("pk", "name", "revoked_at")),

@@ -32,10 +32,12 @@ from seedbed.core.models import (
     Job,
     JobStatus,
     Membership,
+    MembershipRequest,
     Organization,
     RoleGrant,
     User,
 )
+from seedbed.core.roles import Role
 from tests.conftest import PERSONAS
 from tests.core.helpers import db_state
 
@@ -67,7 +69,8 @@ VER = "302 to two-factor verification"
 DONE = "302 after a successful write"
 HOME = "302 to the home page"
 
-# The job under test was started by the reviewer; the API token under test belongs to the reviewer.
+# The job under test was started by the reviewer; the API token under test belongs to the reviewer. A
+# person outside the columns, an applicant, has asked to join the organization under test.
 # fmt: off
 MATRIX: list[tuple[str, tuple[Any, ...]]] = [
     # endpoint                  anon  f.mgr rev.  comm. fin.  ment. focal appl. admin outs. owner memb.
@@ -83,6 +86,8 @@ MATRIX: list[tuple[str, tuple[Any, ...]]] = [
     ("POST organization edit",  (LOG,  DONE, 403,  403,  403,  403,  403,  403,  DONE, 403,  DONE, 403)),
     ("POST membership add",     (LOG,  DONE, 403,  403,  403,  403,  403,  403,  DONE, 403,  DONE, 403)),
     ("POST membership remove",  (LOG,  DONE, 403,  403,  403,  403,  403,  403,  DONE, 403,  DONE, 403)),
+    ("POST join request",       (LOG,  403,  403,  403,  403,  403,  DONE, DONE, 403,  403,  403,  403)),
+    ("POST join decision",      (LOG,  DONE, 403,  403,  403,  403,  403,  403,  DONE, 403,  DONE, 403)),
     ("invitation list",         (LOG,  200,  403,  403,  403,  403,  403,  403,  200,  403,  403,  403)),
     ("POST invitation",         (LOG,  DONE, 403,  403,  403,  403,  403,  403,  DONE, 403,  403,  403)),
     ("audit log",               (LOG,  403,  403,  403,  403,  403,  403,  403,  200,  403,  403,  403)),
@@ -94,6 +99,10 @@ MATRIX: list[tuple[str, tuple[Any, ...]]] = [
     ("POST token revoke",       (LOG,  404,  DONE, 404,  404,  404,  404,  404,  404,  404,  404,  404)),
     ("two-factor setup",        (LOG,  HOME, HOME, HOME, VER,  HOME, HOME, HOME, VER,  HOME, HOME, HOME)),
     ("two-factor verify",       (LOG,  SET,  SET,  SET,  200,  SET,  SET,  SET,  200,  SET,  SET,  SET)),
+    ("sign-up",                 (200,  HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME)),
+    ("POST sign-up",            (DONE, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME)),
+    ("sign-up sent",            (200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200)),
+    ("sign-up next steps",      (LOG,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200)),
     ("API countries",           (401,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200)),
     ("API country",             (401,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200)),
     ("API organizations",       (401,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200)),
@@ -113,6 +122,7 @@ class World:
     member_membership: Membership
     job: Job
     token: ApiToken
+    join_request: MembershipRequest
 
 
 @dataclass(frozen=True)
@@ -167,6 +177,14 @@ ENDPOINTS: dict[str, Request] = {
     "POST membership remove": Request(
         "post", lambda w: reverse("membership_remove", args=[w.organization.slug, w.member_membership.pk])
     ),
+    "POST join request": Request(
+        "post", _org_url("membership_request_create"), lambda w: {"message": "I run the data team."}
+    ),
+    "POST join decision": Request(
+        "post",
+        lambda w: reverse("membership_request_decide", args=[w.organization.slug, w.join_request.pk]),
+        lambda w: {"outcome": "approved"},
+    ),
     "invitation list": Request("get", lambda w: reverse("invitation_list")),
     "POST invitation": Request(
         "post",
@@ -184,6 +202,19 @@ ENDPOINTS: dict[str, Request] = {
     "POST token revoke": Request("post", lambda w: reverse("token_revoke", args=[w.token.pk])),
     "two-factor setup": Request("get", lambda w: reverse("two_factor_setup")),
     "two-factor verify": Request("get", lambda w: reverse("two_factor_verify")),
+    "sign-up": Request("get", lambda w: reverse("signup")),
+    "POST sign-up": Request(
+        "post",
+        lambda w: reverse("signup"),
+        lambda w: {
+            "full_name": "Amina Yusuf",
+            "email": "amina@example.org",
+            "password1": "a-long-unusual-passphrase",
+            "password2": "a-long-unusual-passphrase",
+        },
+    ),
+    "sign-up sent": Request("get", lambda w: reverse("signup_done")),
+    "sign-up next steps": Request("get", lambda w: reverse("signup_welcome")),
     "API countries": Request("get", lambda w: "/api/countries"),
     "API country": Request("get", lambda w: "/api/countries/KE"),
     "API organizations": Request("get", lambda w: "/api/organizations"),
@@ -219,7 +250,7 @@ def test_the_matrix_covers_every_endpoint_and_persona():
 
 # Pages of the core app that are not in the matrix because they are the same for everyone: signing in
 # and out, password reset and change (Django's own views), the invitation link (tested in
-# test_directory), and the monitoring endpoint.
+# test_directory), the sign-up verification link (tested in test_signup), and the monitoring endpoint.
 OUTSIDE_THE_MATRIX = {
     "healthz",
     "login",
@@ -231,6 +262,7 @@ OUTSIDE_THE_MATRIX = {
     "password_change",
     "password_change_done",
     "invitation_accept",
+    "signup_verify",
 }
 
 
@@ -273,6 +305,7 @@ def _build_world() -> World:
     users["owner"] = person("owner")
     users["member"] = person("member")
     person("newcomer")
+    requester = person("requester", (Role.APPLICANT,))
     organization = services.organization_create(
         actor=users["fund_manager"],
         data={"name": "Kijani Data Labs", "kind": "startup", "country": Country.objects.get(iso2="KE")},
@@ -293,11 +326,24 @@ def _build_world() -> World:
         result_file="jobs/matrix/organizations.csv",
     )
     token, _raw = services.api_token_create(actor=users["reviewer"], name="reviewer script")
-    return World(users, organization, member_membership, job, token)
+    join_request = MembershipRequest.objects.create(
+        user=requester, organization=organization, message="I work here."
+    )
+    return World(users, organization, member_membership, job, token, join_request)
 
 
 def _clear_world() -> None:
-    for model in (AuditEvent, Job, ApiToken, Invitation, Membership, Organization, TOTPDevice, RoleGrant):
+    for model in (
+        AuditEvent,
+        Job,
+        ApiToken,
+        Invitation,
+        MembershipRequest,
+        Membership,
+        Organization,
+        TOTPDevice,
+        RoleGrant,
+    ):
         model.objects.all().delete()
     User.objects.all().delete()
     Country.objects.all().delete()

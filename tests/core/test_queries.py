@@ -14,7 +14,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from seedbed.core import services
-from seedbed.core.models import Country, Organization
+from seedbed.core.models import Country, MembershipRequest, Organization
+from seedbed.core.roles import Role
 from tests.conftest import make_user
 from tests.core.helpers import make_organization
 
@@ -108,8 +109,11 @@ def test_organization_detail_with_members_units_and_history(manager, countries):
             services.organization_update(
                 actor=None, organization=parent, data={"description": f"Version {n}"}
             )
+            asker = make_user(f"asker{n}", (Role.APPLICANT,))
+            MembershipRequest.objects.create(user=asker, organization=parent, message=f"Asking {n}")
 
     assert_constant(manager, f"/organizations/{parent.slug}/", grow)
+    assert "Asking 15" in manager.get(f"/organizations/{parent.slug}/").content.decode()
 
 
 def test_organization_activity_page(manager, countries):

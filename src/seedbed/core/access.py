@@ -14,7 +14,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from seedbed.core.models import ApiToken, Country, Job, Organization, User
-from seedbed.core.roles import DIRECTORY_MANAGERS, INVITERS, ORGANIZATION_CREATORS, Role
+from seedbed.core.roles import (
+    DIRECTORY_MANAGERS,
+    INVITERS,
+    MEMBERSHIP_REQUESTERS,
+    ORGANIZATION_CREATORS,
+    Role,
+)
 
 
 def is_signed_in(user: Any) -> bool:
@@ -40,6 +46,13 @@ def can_edit_organization(user: Any, organization: Organization) -> bool:
     if can_manage_directory(user):
         return True
     return organization.memberships.filter(user=user, role="owner").exists()
+
+
+def can_request_membership(user: Any, organization: Organization) -> bool:
+    """Applicants and focal points may ask to join an organization they do not belong to yet."""
+    if not is_signed_in(user) or not user.has_role(*MEMBERSHIP_REQUESTERS):
+        return False
+    return not organization.memberships.filter(user=user).exists()
 
 
 def can_invite(user: Any) -> bool:

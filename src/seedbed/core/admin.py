@@ -6,7 +6,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from seedbed.core.models import AuditEvent, Country, Job, Membership, Organization, RoleGrant, User
+from seedbed.core.models import (
+    AuditEvent,
+    Country,
+    Job,
+    Membership,
+    MembershipRequest,
+    Organization,
+    RoleGrant,
+    User,
+)
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -46,6 +55,14 @@ class OrganizationAdmin(admin.ModelAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ("user", "organization", "role", "title")
     autocomplete_fields = ("user", "organization")
+
+
+@admin.register(MembershipRequest)
+class MembershipRequestAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "organization", "outcome", "decided_by")
+    list_filter = ("outcome",)
+    autocomplete_fields = ("user", "organization")
+    readonly_fields = ("decided_at", "decided_by")
 
 
 @admin.register(AuditEvent)

@@ -3,10 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
 from django.utils.translation import gettext_lazy as _
 
-from seedbed.core.models import Country, Organization, OrganizationKind, Region
+from seedbed.core.models import (
+    Country,
+    MembershipRequestOutcome,
+    Organization,
+    OrganizationKind,
+    Region,
+    User,
+)
 
 
 class CountryChoiceField(forms.ModelChoiceField):
@@ -124,6 +131,17 @@ class InvitationForm(forms.Form):
         role_field.choices = roles
 
 
+def _check_new_password(form: forms.Form, data: dict[str, Any], user: User | None = None) -> None:
+    """The two passwords match and pass the password validators (against ``user``'s details, if given)."""
+    if data.get("password1") and data.get("password1") != data.get("password2"):
+        form.add_error("password2", _("The two passwords differ."))
+    elif data.get("password1"):
+        try:
+            validate_password(data["password1"], user)
+        except forms.ValidationError as error:
+            form.add_error("password1", error)
+
+
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     username = forms.CharField(label=_("Username"), max_length=150)
@@ -136,14 +154,63 @@ class AcceptInvitationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("The two passwords differ."))
-        elif data.get("password1"):
-            try:
-                validate_password(data["password1"])
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        _check_new_password(self, data)
         return data
+
+
+class SignupForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    # The address is also the username, and usernames have at most 150 characters.
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=150,
+        help_text=_("We send a link to this address to confirm it. You sign in with it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What the configured password validators ask for, in Django's own translated words.
+        self.fields["password1"].help_text = " ".join(password_validators_help_texts())
+
+    def clean_full_name(self) -> str:
+        return " ".join(self.cleaned_data["full_name"].split())  # one line: names go into e-mail subjects
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        email = (data.get("email") or "").strip().lower()
+        # Checked against the account as it will be, so that a password like the name or address is refused.
+        _check_new_password(
+            self, data, User(username=email, email=email, full_name=data.get("full_name") or "")
+        )
+        return data
+
+
+class MembershipRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the owners (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Say who you are and what you do in the organization."),
+    )
+
+
+class MembershipRequestDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[
+            (MembershipRequestOutcome.APPROVED.value, _("Approve")),
+            (MembershipRequestOutcome.DECLINED.value, _("Decline")),
+        ]
+    )
 
 
 class TokenForm(forms.Form):

@@ -194,6 +194,50 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organization}"
 
 
+class MembershipRequestOutcome(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class MembershipRequest(models.Model):
+    """A person asks to join an organization; one of its owners or a directory manager answers."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="membership_requests")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="membership_requests"
+    )
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=10,
+        choices=MembershipRequestOutcome.choices,
+        default=MembershipRequestOutcome.PENDING,
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"],
+                condition=models.Q(outcome="pending"),
+                name="unique_pending_membership_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organization}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.outcome == MembershipRequestOutcome.PENDING
+
+
 class Invitation(models.Model):
     """An e-mailed invitation to join Seedbed with a role. Only the token's hash is stored."""
 
@@ -343,6 +387,8 @@ __all__ = [
     "Job",
     "JobStatus",
     "Membership",
+    "MembershipRequest",
+    "MembershipRequestOutcome",
     "MembershipRole",
     "Organization",
     "OrganizationKind",

@@ -31,3 +31,7 @@ ORGANIZATION_CREATORS = DIRECTORY_MANAGERS | {Role.APPLICANT, Role.FOCAL_POINT}
 
 # Who may invite a user with a given role. Only administrators can hand out the administrator role.
 INVITERS = DIRECTORY_MANAGERS
+
+# Roles that may ask to join an organization they do not belong to (its owners or a directory manager
+# approve). Self sign-up gives the applicant role.
+MEMBERSHIP_REQUESTERS = frozenset({Role.APPLICANT, Role.FOCAL_POINT})

@@ -10,7 +10,17 @@ from django.db.models import Count, Model, Q, QuerySet
 from django.utils.dateparse import parse_date
 
 from seedbed.core import access
-from seedbed.core.models import AuditEvent, Country, Invitation, Job, Membership, Organization, Region
+from seedbed.core.models import (
+    AuditEvent,
+    Country,
+    Invitation,
+    Job,
+    Membership,
+    MembershipRequest,
+    MembershipRequestOutcome,
+    Organization,
+    Region,
+)
 
 ORGANIZATION_SORTS = {
     "name": ("name",),
@@ -101,6 +111,21 @@ def country_list(*, filters: CountryFilters) -> QuerySet[Country]:
 
 def organization_members(organization: Organization) -> QuerySet[Membership]:
     return organization.memberships.select_related("user").order_by("user__full_name", "user__username")
+
+
+def pending_membership_requests(organization: Organization) -> QuerySet[MembershipRequest]:
+    """Requests to join that wait for an answer, oldest first."""
+    return organization.membership_requests.filter(outcome=MembershipRequestOutcome.PENDING).select_related(
+        "user"
+    )
+
+
+def pending_membership_request_of(user: Any, organization: Organization) -> MembershipRequest | None:
+    if not access.is_signed_in(user):
+        return None
+    return organization.membership_requests.filter(
+        user=user, outcome=MembershipRequestOutcome.PENDING
+    ).first()
 
 
 def activity_for(obj: Model, limit: int = 50) -> QuerySet[AuditEvent]:

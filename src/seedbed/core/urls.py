@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from seedbed.core.views import account, directory, health, home, jobs
+from seedbed.core.views import account, directory, health, home, jobs, signup
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -33,6 +33,11 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # Applicants' self sign-up
+    path("accounts/signup/", signup.signup, name="signup"),
+    path("accounts/signup/sent/", signup.signup_done, name="signup_done"),
+    path("accounts/verify/<uidb64>/<token>/", signup.signup_verify, name="signup_verify"),
+    path("accounts/welcome/", signup.signup_welcome, name="signup_welcome"),
     path("accounts/two-factor/setup/", account.two_factor_setup, name="two_factor_setup"),
     path("accounts/two-factor/verify/", account.two_factor_verify, name="two_factor_verify"),
     path("accounts/tokens/", account.token_list, name="token_list"),
@@ -54,6 +59,16 @@ urlpatterns = [
         "organizations/<slug:slug>/members/<int:pk>/remove/",
         directory.membership_remove,
         name="membership_remove",
+    ),
+    path(
+        "organizations/<slug:slug>/join/",
+        directory.membership_request_create,
+        name="membership_request_create",
+    ),
+    path(
+        "organizations/<slug:slug>/join/<int:pk>/",
+        directory.membership_request_decide,
+        name="membership_request_decide",
     ),
     # Audit and jobs
     path("audit/", account.audit_log, name="audit_log"),

@@ -16,8 +16,15 @@ from django.views.decorators.http import require_POST
 
 from seedbed.core import access, selectors, services
 from seedbed.core.exports import FORMATS
-from seedbed.core.forms import CountryFilterForm, MembershipForm, OrganizationFilterForm, OrganizationForm
-from seedbed.core.models import Membership, User
+from seedbed.core.forms import (
+    CountryFilterForm,
+    MembershipForm,
+    MembershipRequestDecisionForm,
+    MembershipRequestForm,
+    OrganizationFilterForm,
+    OrganizationForm,
+)
+from seedbed.core.models import Membership, MembershipRequest, MembershipRequestOutcome, User
 from seedbed.core.tasks import organization_export_start, organization_export_write
 from seedbed.core.views.common import add_service_errors, paginate, querystring_without
 
@@ -93,6 +100,8 @@ def _organization_export(
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = access.get_organization_for_user(request.user, slug)
     can_edit = access.can_edit_organization(request.user, organization)
+    own_request = selectors.pending_membership_request_of(request.user, organization)
+    can_request = own_request is None and access.can_request_membership(request.user, organization)
     return render(
         request,
         "core/organization_detail.html",
@@ -103,6 +112,9 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "activity": selectors.activity_for(organization, limit=10),
             "can_edit": can_edit,
             "membership_form": MembershipForm() if can_edit else None,
+            "membership_requests": selectors.pending_membership_requests(organization) if can_edit else None,
+            "own_request": own_request,
+            "request_form": MembershipRequestForm() if can_request else None,
         },
     )
 
@@ -188,4 +200,68 @@ def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=pk, organization=organization)
     services.membership_remove(actor=request.user, membership=membership)
     messages.success(request, _("%(person)s was removed.") % {"person": membership.user})
+    return redirect(organization)
+
+
+@login_required
+@require_POST
+def membership_request_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask to join the organization (applicants and focal points who are not members)."""
+    organization = access.get_organization_for_user(request.user, slug)
+    if not access.can_request_membership(request.user, organization):
+        raise PermissionDenied
+    user = request.user
+    assert isinstance(user, User)
+    form = MembershipRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors.get("message", [])))
+        return redirect(organization)
+    try:
+        services.membership_request_create(
+            actor=user,
+            organization=organization,
+            message=form.cleaned_data["message"],
+            absolute_url=request.build_absolute_uri,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Your request to join %(organization)s was sent. You will get an e-mail with the answer.")
+            % {"organization": organization},
+        )
+    return redirect(organization)
+
+
+@login_required
+@require_POST
+def membership_request_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Approve or decline a request to join (the organization's owners and directory managers)."""
+    organization = access.get_organization_for_user(request.user, slug, write=True)
+    membership_request = get_object_or_404(
+        MembershipRequest.objects.select_related("user"), pk=pk, organization=organization
+    )
+    user = request.user
+    assert isinstance(user, User)
+    form = MembershipRequestDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to approve or to decline."))
+        return redirect(organization)
+    outcome = form.cleaned_data["outcome"]
+    try:
+        services.membership_request_decide(
+            actor=user,
+            membership_request=membership_request,
+            outcome=outcome,
+            absolute_url=request.build_absolute_uri,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if outcome == MembershipRequestOutcome.APPROVED:
+            text = _("%(person)s is now a member of %(organization)s.")
+        else:
+            text = _("The request of %(person)s was declined.")
+        messages.success(request, text % {"person": membership_request.user, "organization": organization})
     return redirect(organization)

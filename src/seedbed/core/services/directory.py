@@ -1,26 +1,18 @@
-"""Every write in the directory, users, invitations and tokens. One function per use case.
-
-Each service is keyword-only, runs in one transaction, validates, writes an audit event and returns the
-object. Pages and the API call the same services.
-"""
+"""Writes in the directory: countries, organizations, memberships and requests to join."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import hashlib
-import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pycountry
-from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -28,24 +20,18 @@ from django.utils.translation import gettext as _
 from seedbed.core import access
 from seedbed.core.audit import apply_changes, audit_record, snapshot
 from seedbed.core.models import (
-    ApiToken,
     Country,
-    Invitation,
     Membership,
+    MembershipRequest,
+    MembershipRequestOutcome,
     MembershipRole,
     Organization,
     OrganizationKind,
-    RoleGrant,
     User,
 )
-from seedbed.core.roles import Role
 
 ORGANIZATION_FIELDS = ("name", "kind", "country", "website", "description", "parent")
-REGIONS_FILE = Path(__file__).resolve().parent / "data" / "unicef-regions.csv"
-
-
-def _hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+REGIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "unicef-regions.csv"
 
 
 # --- Countries ------------------------------------------------------------------------------------
@@ -196,175 +182,113 @@ def membership_remove(*, actor: Any, membership: Membership) -> None:
     membership.delete()
 
 
-# --- Users, roles and invitations -----------------------------------------------------------------
+# --- Requests to join an organization -------------------------------------------------------------
+
+
+def _mail_after_commit(*, subject: str, template: str, context: dict[str, Any], to: list[str]) -> None:
+    """Render now (in the request's language), send each message once the transaction has committed."""
+    if not to:
+        return
+    body = render_to_string(template, context)
+    subject = " ".join(subject.split())  # names go into the subject; a line break there would be refused
+
+    def send() -> None:
+        for address in to:
+            send_mail(subject=subject, message=body, from_email=None, recipient_list=[address])
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
-def user_create(
-    *,
-    actor: Any,
-    username: str,
-    email: str,
-    password: str | None,
-    full_name: str = "",
-    roles: list[str] | tuple[str, ...] = (),
-) -> User:
-    username = username.strip()
-    email = email.strip().lower()
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": [_("This username is taken.")]})
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": [_("A user with this e-mail address already exists.")]})
-    user = User(username=username, email=email, full_name=full_name)
-    if password:
-        validate_password(password, user)
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
-    user.save()
-    audit_record(
-        actor=actor,
-        action="user.create",
-        target=user,
-        changes={"username": [None, username], "email": [None, email]},
-    )
-    for role in roles:
-        role_grant(actor=actor, user=user, role=role)
-    return user
-
-
-@transaction.atomic
-def role_grant(*, actor: Any, user: User, role: str) -> RoleGrant:
-    if role not in Role.values:
-        raise ValidationError({"role": [_("Unknown role.")]})
-    grant, created = RoleGrant.objects.get_or_create(user=user, role=role, defaults={"granted_by": actor})
-    if created:
-        if role == Role.ADMINISTRATOR and not user.is_staff:
-            user.is_staff = user.is_superuser = True
-            user.save(update_fields=["is_staff", "is_superuser"])
-        audit_record(actor=actor, action="role.grant", target=user, changes={"role": [None, role]})
-        user.__dict__.pop("roles", None)
-    return grant
-
-
-@transaction.atomic
-def role_revoke(*, actor: Any, user: User, role: str) -> None:
-    deleted, _count = RoleGrant.objects.filter(user=user, role=role).delete()
-    if deleted:
-        if role == Role.ADMINISTRATOR:
-            user.is_staff = user.is_superuser = False
-            user.save(update_fields=["is_staff", "is_superuser"])
-        audit_record(actor=actor, action="role.revoke", target=user, changes={"role": [role, None]})
-        user.__dict__.pop("roles", None)
-
-
-@transaction.atomic
-def invitation_create(
-    *, actor: User, email: str, role: str, organization: Organization | None, accept_url_builder: Any
-) -> tuple[Invitation, str]:
-    """Invite someone by e-mail. Returns the invitation and the raw token (e-mailed, never stored)."""
-    allowed = {value for value, _label in access.invitable_roles(actor)}
-    if role not in allowed:
+def membership_request_create(
+    *, actor: User, organization: Organization, message: str = "", absolute_url: Callable[[str], str]
+) -> MembershipRequest:
+    """Ask to join an organization. Its owners are e-mailed; they or a directory manager answer."""
+    # Lock the organization so that two presses of the button make one request, not two.
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if not access.can_request_membership(actor, organization):
         raise PermissionDenied
-    email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": [_("This person already has an account.")]})
-    raw = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        email=email,
-        role=role,
-        organization=organization,
-        token_hash=_hash_token(raw),
-        invited_by=actor,
-        expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
-    )
-    audit_record(
-        actor=actor,
-        action="invitation.create",
-        target=invitation,
-        changes={"email": [None, email], "role": [None, role]},
-    )
-    url = accept_url_builder(raw)
-    context = {"invitation": invitation, "url": url, "inviter": actor}
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=_("You are invited to Seedbed"),
-            message=render_to_string("emails/invitation.txt", context),
-            from_email=None,
-            recipient_list=[email],
+    if MembershipRequest.objects.filter(
+        user=actor, organization=organization, outcome=MembershipRequestOutcome.PENDING
+    ).exists():
+        raise ValidationError(
+            {"message": [_("You have already asked to join this organization. Wait for its answer.")]}
         )
+    message = message.strip()
+    if len(message) > 1000:
+        raise ValidationError({"message": [_("Keep the message to 1,000 characters at most.")]})
+    membership_request = MembershipRequest.objects.create(
+        user=actor, organization=organization, message=message
     )
-    return invitation, raw
-
-
-def invitation_for_token(raw: str) -> Invitation | None:
-    invitation = Invitation.objects.select_related("organization").filter(token_hash=_hash_token(raw)).first()
-    if invitation is None or not invitation.is_pending:
-        return None
-    return invitation
-
-
-@transaction.atomic
-def invitation_accept(*, raw_token: str, username: str, full_name: str, password: str) -> User:
-    invitation = Invitation.objects.select_for_update().filter(token_hash=_hash_token(raw_token)).first()
-    if invitation is None or not invitation.is_pending:
-        raise ValidationError(_("This invitation is no longer valid. Ask for a new one."))
-    user = user_create(
-        actor=None,
-        username=username,
-        email=invitation.email,
-        password=password,
-        full_name=full_name,
-        roles=[invitation.role],
+    audit_record(
+        actor=actor,
+        action="membership_request.create",
+        target=membership_request,
+        changes={"person": [None, str(actor)], "organization": [None, str(organization)]},
     )
-    invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
-    if invitation.organization is not None:
-        membership_add(actor=None, organization=invitation.organization, user=user)
-    audit_record(actor=user, action="invitation.accept", target=invitation)
-    return user
-
-
-# --- API tokens -----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
-    """Create a personal token. The raw token is returned once and never stored."""
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": [_("Give the token a name, e.g. the script that will use it.")]})
-    secret = secrets.token_urlsafe(32)
-    prefix = secrets.token_hex(4)
-    raw = f"sb_{prefix}_{secret}"
-    token = ApiToken.objects.create(user=actor, name=name[:100], prefix=prefix, token_hash=_hash_token(raw))
-    audit_record(actor=actor, action="api_token.create", target=token, changes={"name": [None, token.name]})
-    return token, raw
+    owners = User.objects.filter(
+        is_active=True, memberships__organization=organization, memberships__role=MembershipRole.OWNER
+    ).order_by("pk")
+    names = {"person": actor, "organization": organization}
+    _mail_after_commit(
+        subject=_("%(person)s asks to join %(organization)s") % names,
+        template="emails/membership_request_received.txt",
+        context={
+            "membership_request": membership_request,
+            "url": absolute_url(organization.get_absolute_url()),
+        },
+        to=[owner.email for owner in owners],
+    )
+    return membership_request
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
-    if token.user_id != actor.pk:
+def membership_request_decide(
+    *, actor: User, membership_request: MembershipRequest, outcome: str, absolute_url: Callable[[str], str]
+) -> MembershipRequest:
+    """Approve (the person becomes a member) or decline a request to join. The requester is e-mailed."""
+    membership_request = (
+        MembershipRequest.objects.select_for_update()
+        .select_related("user", "organization")
+        .get(pk=membership_request.pk)
+    )
+    organization = membership_request.organization
+    if not access.can_edit_organization(actor, organization):
         raise PermissionDenied
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="api_token.revoke", target=token)
-    return token
-
-
-def api_token_authenticate(raw: str) -> User | None:
-    """The active user behind a raw token, or None. Records when the token was last used."""
-    if not raw.startswith("sb_"):
-        return None
-    token = (
-        ApiToken.objects.select_related("user").filter(token_hash=_hash_token(raw), revoked_at=None).first()
+    if outcome not in (MembershipRequestOutcome.APPROVED, MembershipRequestOutcome.DECLINED):
+        raise ValidationError({"outcome": [_("Choose to approve or to decline.")]})
+    if not membership_request.is_pending:
+        raise ValidationError(_("This request has already been answered."))
+    membership_request.outcome = outcome
+    membership_request.decided_at = timezone.now()
+    membership_request.decided_by = actor
+    membership_request.save(update_fields=["outcome", "decided_at", "decided_by"])
+    approved = outcome == MembershipRequestOutcome.APPROVED
+    audit_record(
+        actor=actor,
+        action="membership_request.approve" if approved else "membership_request.decline",
+        target=membership_request,
+        changes={"outcome": [MembershipRequestOutcome.PENDING.value, outcome]},
     )
-    if token is None or not token.user.is_active:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    requester = membership_request.user
+    # Someone may have added the person meanwhile; an approval must not change the role they were given.
+    if approved and not Membership.objects.filter(user=requester, organization=organization).exists():
+        membership_add(actor=actor, organization=organization, user=requester)
+    _mail_after_commit(
+        subject=(
+            _("You are now a member of %(organization)s")
+            if approved
+            else _("Your request to join %(organization)s was declined")
+        )
+        % {"organization": organization},
+        template="emails/membership_request_decided.txt",
+        context={
+            "membership_request": membership_request,
+            "approved": approved,
+            "url": absolute_url(
+                organization.get_absolute_url() if approved else reverse("organization_list")
+            ),
+        },
+        to=[requester.email],
+    )
+    return membership_request
