@@ -64,3 +64,52 @@ def three_calls(make_call: Callable[..., Call]) -> dict[str, Call]:
         "open": make_call("Open call", -5 * DAY, 30 * DAY),
         "draft": make_call("Future call", 10 * DAY, 50 * DAY),
     }
+
+
+@pytest.fixture
+def make_application(countries: Any) -> Callable[..., Any]:
+    """A submitted application (in the call's first stage) from a new organization with one member.
+
+    ``make_application(call, name="Kijani", status="submitted", stage_kind=None)`` returns the
+    application; ``application.organization.memberships.get().user`` is its applicant. The rows are made
+    directly, not through the services, so that review and committee tests do not depend on them.
+    """
+    from django.utils import timezone
+    from django.utils.text import slugify
+
+    from seedbed.calls.models import Application, Stage
+    from seedbed.core.models import Country, Membership, Organization
+    from tests.conftest import make_user
+
+    def build(
+        call: Call,
+        name: str = "Kijani Data Labs",
+        *,
+        status: str = "submitted",
+        stage_kind: str | None = None,
+        country: str = "KE",
+    ) -> Application:
+        organization = Organization.objects.create(
+            name=name, slug=slugify(name), kind="startup", country=Country.objects.get(iso2=country)
+        )
+        applicant = make_user(f"applicant-{slugify(name)}", ("applicant",))
+        Membership.objects.create(user=applicant, organization=organization, role="owner")
+        stages = Stage.objects.filter(call=call).order_by("position")
+        stage = None
+        if status != "draft":
+            stage = stages.get(kind=stage_kind) if stage_kind else stages.first()
+        number = Application.objects.filter(call=call).count() + 1
+        return Application.objects.create(
+            call=call,
+            number=number,
+            organization=organization,
+            created_by=applicant,
+            title=f"{name} app",
+            summary=f"What {name} builds.",
+            status=status,
+            stage=stage,
+            submitted_at=None if status == "draft" else timezone.now(),
+            submitted_by=None if status == "draft" else applicant,
+        )
+
+    return build

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from seedbed.calls import demo, services
-from seedbed.calls.models import Call, Theme
+from seedbed.calls.models import Call, Review, Theme
 from seedbed.core.jobs import NullProgress
 from seedbed.funds.models import Fund
 from tests.calls.conftest import DAY
@@ -75,7 +76,7 @@ def test_the_call_api_keeps_a_constant_number_of_queries(make_call, client):
     assert _count(client, f"/calls/{call.slug}/") == page_small
 
 
-def test_the_demo_loader_creates_the_2018_calls_and_an_open_call(fund):
+def test_the_demo_loader_creates_the_2018_calls_and_an_open_call(fund, countries):
     Fund.objects.filter(pk=fund.pk).update(slug=demo.VENTURE_FUND)
     demo.load(progress=NullProgress())
     demo.load(progress=NullProgress())  # idempotent
@@ -96,6 +97,28 @@ def test_the_demo_loader_creates_the_2018_calls_and_an_open_call(fund):
     kinds = set(open_call.questions.values_list("kind", flat=True))
     assert {"short_text", "long_text", "single_choice", "multiple_choice", "file", "date", "number"} <= kinds
     assert open_call.rules.count() == 4 and open_call.criteria.count() == 7 and open_call.stages.count() == 6
+
+
+def test_the_demo_has_applications_in_every_stage_reviews_in_progress_and_a_meeting(fund, countries):
+    Fund.objects.filter(pk=fund.pk).update(slug=demo.VENTURE_FUND)
+    demo.load(progress=NullProgress())
+    open_call = Call.objects.get(slug=demo.OPEN_CALL)
+    applications = open_call.applications.all()
+    assert 190 <= applications.count() <= 210
+    stages = set(applications.exclude(stage=None).values_list("stage__kind", flat=True))
+    assert stages == set(open_call.stages.values_list("kind", flat=True))
+    assert {"draft", "submitted", "withdrawn"} == set(applications.values_list("status", flat=True))
+    statuses = set(Review.objects.filter(application__call=open_call).values_list("status", flat=True))
+    assert {"assigned", "draft", "submitted"} <= statuses
+    meeting = open_call.meetings.get()
+    assert meeting.scheduled_at > timezone.now() and meeting.items.exists()
+    assert all(item.application.stage.kind == "committee" for item in meeting.items.all())
+    for cohort in Call.objects.filter(slug__endswith="2018"):
+        outcomes = set(cohort.applications.values_list("outcome", flat=True))
+        assert outcomes == {"awarded", "declined"}
+    # Everything the demo made obeys the rules the services keep.
+    assert not Review.objects.filter(status="submitted", total=None).exists()
+    assert not applications.filter(status="submitted", stage=None).exists()
 
 
 def test_the_demo_loader_does_nothing_without_the_venture_fund(db):

@@ -91,6 +91,11 @@ def can_apply(user: Any) -> bool:
     return is_signed_in(user)
 
 
+def can_apply_nav(user: Any) -> bool:
+    """Whether the navigation shows "My applications": people who apply (applicants, country offices)."""
+    return is_signed_in(user) and user.has_role(Role.APPLICANT, Role.FOCAL_POINT)
+
+
 def applications_for_user(user: Any) -> QuerySet[Application]:
     """Every application ``user`` may open, in any call."""
     if not is_signed_in(user):

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from seedbed.calls import services
+from seedbed.calls.demo_applications import load_applications
 from seedbed.calls.models import Call, QuestionKind, RuleKind, Theme
 from seedbed.core.jobs import Progress
 from seedbed.funds.models import Fund
@@ -59,7 +60,6 @@ OPEN_CALL_FORM: list[tuple[str, list[dict[str, Any]]]] = [
     (
         "Your solution",
         [
-            {"kind": QuestionKind.SHORT_TEXT, "label": "Name of the solution", "required": True},
             {
                 "kind": QuestionKind.LONG_TEXT,
                 "label": "What problem for children does it solve, and how?",
@@ -97,13 +97,19 @@ OPEN_CALL_FORM: list[tuple[str, list[dict[str, Any]]]] = [
                 "kind": QuestionKind.REPOSITORY_URL,
                 "label": "Public source code repository",
                 "help_text": "A GitHub, GitLab or similar address.",
+                "hidden_in_blind_review": True,
             },
             {
                 "kind": QuestionKind.SHORT_TEXT,
                 "label": "Licence (OSI-approved)",
                 "help_text": "For example Apache-2.0, MIT, GPL-3.0.",
             },
-            {"kind": QuestionKind.URL, "label": "Project website", "required": False},
+            {
+                "kind": QuestionKind.URL,
+                "label": "Project website",
+                "required": False,
+                "hidden_in_blind_review": True,
+            },
         ],
     ),
     (
@@ -187,8 +193,9 @@ def load(*, progress: Progress) -> list[tuple[str, str, str]]:
         progress.advance(len(COHORTS_2018) + 1)
         return []
     basic_form = OPEN_CALL_FORM[:2]
+    cohorts = []
     for title, slug, theme, opens_at, closes_at, description in COHORTS_2018:
-        _build(
+        cohort = _build(
             fund=fund,
             title=title,
             slug=slug,
@@ -199,9 +206,10 @@ def load(*, progress: Progress) -> list[tuple[str, str, str]]:
             time_zone="America/New_York",
             form=basic_form,
         )
+        cohorts.append(cohort)
         progress.advance()
     now = timezone.now().replace(microsecond=0)
-    _build(
+    open_call = _build(
         fund=fund,
         title="Open-source solutions for children (sample call)",
         slug=OPEN_CALL,
@@ -218,4 +226,5 @@ def load(*, progress: Progress) -> list[tuple[str, str, str]]:
         form=OPEN_CALL_FORM,
     )
     progress.advance()
+    load_applications(open_call=open_call, cohorts=cohorts)
     return []

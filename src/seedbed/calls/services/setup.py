@@ -421,6 +421,7 @@ QUESTION_FIELDS = (
     "choices",
     "allowed_file_types",
     "max_file_mb",
+    "hidden_in_blind_review",
     "translations",
 )
 

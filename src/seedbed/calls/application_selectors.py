@@ -1,0 +1,90 @@
+"""Reads of applications: the applicant's own, the managers' table and board. Fixed numbers of queries."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+
+from seedbed.calls import access
+from seedbed.calls.models import Application, ApplicationStatus, Call, Stage
+
+BOARD_CARDS_PER_STAGE = 25
+
+
+def my_applications(*, user: Any) -> QuerySet[Application]:
+    """The applications of the organizations ``user`` belongs to, newest first."""
+    return (
+        Application.objects.filter(organization__in=access.organizations_of(user))
+        .select_related("call", "organization", "stage")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class ApplicationFilters:
+    q: str = ""
+    stage: int | None = None
+    status: str = ""
+    eligibility: str = ""  # "none" means not screened
+
+
+def call_applications(
+    *, user: Any, call: Call, filters: ApplicationFilters | None = None
+) -> QuerySet[Application]:
+    """Submitted and withdrawn applications to ``call`` that ``user`` may see, for the managers' table."""
+    filters = filters or ApplicationFilters()
+    qs = (
+        access.applications_for_user(user)
+        .filter(call=call)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .select_related("organization__country", "stage", "call")
+    )
+    if filters.q:
+        term = filters.q.strip()
+        match = Q(title__icontains=term) | Q(organization__name__icontains=term)
+        if term.isdigit():
+            match |= Q(number=int(term))
+        elif "-" in term and term.rsplit("-", 1)[-1].isdigit():
+            match |= Q(number=int(term.rsplit("-", 1)[-1]))
+        qs = qs.filter(match)
+    if filters.stage:
+        qs = qs.filter(stage_id=filters.stage)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.eligibility:
+        qs = qs.filter(eligibility="" if filters.eligibility == "none" else filters.eligibility)
+    return qs.order_by("number")
+
+
+def draft_count(call: Call) -> int:
+    """How many drafts are being written: a number only, managers do not see drafts."""
+    return Application.objects.filter(call=call, status=ApplicationStatus.DRAFT).count()
+
+
+@dataclasses.dataclass
+class BoardColumn:
+    stage: Stage
+    count: int
+    cards: list[Application]
+
+
+def board(*, user: Any, call: Call) -> list[BoardColumn]:
+    """A column per stage with its count and first cards, in three queries whatever the numbers."""
+    stages = list(call.stages.order_by("position"))
+    live = access.applications_for_user(user).filter(call=call, status=ApplicationStatus.SUBMITTED)
+    counts = dict(live.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    ranked = live.annotate(
+        rank=Window(
+            RowNumber(), partition_by=[F("stage_id")], order_by=[F("submitted_at").asc(), F("pk").asc()]
+        )
+    ).filter(rank__lte=BOARD_CARDS_PER_STAGE)
+    cards: dict[int, list[Application]] = {}
+    for application in ranked.select_related("organization", "call").order_by("stage_id", "rank"):
+        cards.setdefault(application.stage_id or 0, []).append(application)
+    return [
+        BoardColumn(stage=stage, count=counts.get(stage.pk, 0), cards=cards.get(stage.pk, []))
+        for stage in stages
+    ]
