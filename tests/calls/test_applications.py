@@ -506,3 +506,22 @@ def test_board_and_table_queries_do_not_grow(
     for index in range(3, 30):
         make_application(open_call, f"Team {index}", stage_kind="shortlist" if index % 2 else None)
     assert (count("call_board"), count("call_applications")) == few
+
+
+def test_blind_review_hides_identity_on_the_application_page(
+    open_call: Call, client_for: Any, personas: dict[str, Any], make_application: Any
+) -> None:
+    from seedbed.calls.models import Review
+
+    Call.objects.filter(pk=open_call.pk).update(blind_review=True)
+    application = make_application(open_call, "Nyota Health")
+    repository = _questions(open_call)["Repository"]
+    application.answers = {str(repository.pk): "https://github.com/nyota/app"}
+    application.save()
+    Review.objects.create(application=application, reviewer=personas["reviewer"])
+    body = client_for(personas["reviewer"]).get(application.get_absolute_url()).content.decode()
+    assert application.reference in body
+    assert "Nyota" not in body and "nyota" not in body
+    assert "Hidden in blind review" in body
+    manager = client_for(personas["fund_manager"]).get(application.get_absolute_url()).content.decode()
+    assert "Nyota Health" in manager and "github.com/nyota/app" in manager

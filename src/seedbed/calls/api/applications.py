@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Field, Query, Schema
+from ninja import Field, Query, Schema, Status
 from ninja.pagination import paginate
 
 from seedbed.calls import access, application_selectors, services
@@ -81,7 +81,7 @@ class ApplicationDetailOut(Schema):
     reference: str
     call: str
     title: str | None = Field(description="Null where a blind review hides it")
-    summary: str
+    summary: str | None = Field(description="Null where a blind review hides it (it often names the team)")
     organization: str | None = Field(description="Null where a blind review hides it")
     identity_hidden: bool
     status: str
@@ -165,7 +165,7 @@ def _detail(user: Any, application: Application) -> dict[str, Any]:
         "reference": application.reference,
         "call": application.call.slug,
         "title": application.title if identity else None,
-        "summary": application.summary,
+        "summary": application.summary if identity else None,
         "organization": application.organization.slug if identity else None,
         "identity_hidden": not identity,
         "status": application.status,
@@ -209,7 +209,7 @@ def start_application(request: HttpRequest, slug: str, payload: StartIn) -> Any:
         )
     except ValidationError as error:
         raise _errors(error) from None
-    return 201, application
+    return Status(201, application)
 
 
 @router.patch("/applications/{application_id}", response=DraftOut, summary="Save a draft (in part)")
