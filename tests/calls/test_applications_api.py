@@ -65,7 +65,7 @@ def test_an_applicant_applies_through_the_api(call: Call, applicant: Any, client
     status, created = _json(
         client, "post", f"/api/calls/{call.slug}/applications", {"organization": "kijani", "title": "Kijani"}
     )
-    assert status == 201 and created["status"] == "draft" and created["reference"] == "OPEN-CALL-0001"
+    assert status == 201 and created["status"] == "draft" and created["reference"] == "OC-0001"
     pk = created["id"]
     questions = {q.label: q.pk for q in call.questions.all()}
     status, saved = _json(

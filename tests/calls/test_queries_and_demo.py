@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from seedbed.calls import demo, services
-from seedbed.calls.models import Call, Review, Theme
+from seedbed.calls.models import Application, Call, Review, Theme
 from seedbed.core.jobs import NullProgress
 from seedbed.funds.models import Fund
 from tests.calls.conftest import DAY
@@ -119,6 +119,11 @@ def test_the_demo_has_applications_in_every_stage_reviews_in_progress_and_a_meet
     # Everything the demo made obeys the rules the services keep.
     assert not Review.objects.filter(status="submitted", total=None).exists()
     assert not applications.filter(status="submitted", stage=None).exists()
+    # Nobody the screening refuses sits in a late stage or won an award.
+    refused = Application.objects.filter(eligibility="ineligible")
+    assert refused.exists()
+    assert not refused.filter(stage__kind__in=["shortlist", "due_diligence", "committee"]).exists()
+    assert not refused.filter(outcome="awarded").exists()
 
 
 def test_the_demo_loader_does_nothing_without_the_venture_fund(db):

@@ -11,7 +11,7 @@ from django.db.models.functions import RowNumber
 from seedbed.calls import access
 from seedbed.calls.models import Application, ApplicationStatus, Call, Stage
 
-BOARD_CARDS_PER_STAGE = 25
+BOARD_CARDS_PER_STAGE = 12
 
 
 def my_applications(*, user: Any) -> QuerySet[Application]:

@@ -84,6 +84,17 @@ _DOMAINS = (
     ("safety", "Young people report online abuse to a trusted helpline."),
     ("climate", "Early warnings of floods reach schools and families in time."),
 )
+# What each domain's solutions are called: "Bold Maps Identity (sample)" applies with "Bold Birth Register".
+_PRODUCTS = {
+    "learning": "Reader",
+    "health": "Growth Tracker",
+    "water": "Water Watch",
+    "identity": "Birth Register",
+    "connectivity": "School Speed",
+    "nutrition": "Feeding Guide",
+    "safety": "Safe Report",
+    "climate": "Flood Alert",
+}
 _LICENCES = ("Apache-2.0", "MIT", "GPL-3.0-or-later", "AGPL-3.0", "MPL-2.0")
 _PLANS = (
     "Ship the first public release, run a pilot with two schools and publish the results.",
@@ -136,7 +147,43 @@ def _organizations(rng: random.Random, count: int) -> list[Organization]:
             )
         )
     Organization.objects.bulk_create([org for org in wanted if org.pk is None])
-    return list(Organization.objects.filter(name__in=[org.name for org in wanted]).order_by("name"))
+    return list(
+        Organization.objects.filter(name__in=[org.name for org in wanted])
+        .select_related("country")
+        .order_by("name")
+    )
+
+
+def _title(org: Organization) -> str:
+    words = org.name.removesuffix(SAMPLE_SUFFIX).split()
+    product = _PRODUCTS.get(words[-1].lower()) if len(words) == 3 else None
+    return f"{words[0]} {product}" if product else org.name.removesuffix(SAMPLE_SUFFIX)
+
+
+def _eligible(org: Organization) -> bool:
+    """Whether the demo calls' automatic rules pass (programme country; startup or country office)."""
+    in_programme = bool(org.country and org.country.programme_country)
+    return in_programme and org.kind in (OrganizationKind.STARTUP, OrganizationKind.COUNTRY_OFFICE)
+
+
+LATE_STAGES = frozenset({StageKind.SHORTLIST, StageKind.DUE_DILIGENCE, StageKind.COMMITTEE})
+
+
+def _match(
+    organizations: list[Organization], plan: Sequence[tuple[str, str | None, str]]
+) -> tuple[list[Organization], list[Organization]]:
+    """Organizations for ``plan``, in order, so that those the screening refuses never sit in a late
+    stage nor win an award; and the ones left over."""
+    ok = [org for org in organizations if _eligible(org)]
+    bad = [org for org in organizations if not _eligible(org)]
+    chosen = []
+    for index, (_status, kind, outcome) in enumerate(plan):
+        late = kind in LATE_STAGES or outcome == Outcome.AWARDED
+        if not late and bad and index % 4 == 0:
+            chosen.append(bad.pop(0))
+        else:
+            chosen.append(ok.pop(0) if ok else bad.pop(0))
+    return chosen, ok + bad
 
 
 def _people(prefix: str, count: int, role: str) -> list[User]:
@@ -235,7 +282,7 @@ class _Builder:
                     number=self.number,
                     organization=org,
                     created_by=member.user if member else _fallback_user(),
-                    title=org.name.removesuffix(SAMPLE_SUFFIX),
+                    title=_title(org),
                     summary=domain_problem,
                     status=status,
                     stage=self.stages[stage_kind] if stage_kind else None,
@@ -383,7 +430,7 @@ def load_applications(*, open_call: Call, cohorts: list[Call]) -> int:
     reviewers = list(User.objects.filter(username="reviewer")) + _people(
         "sample-reviewer", SAMPLE_REVIEWERS, Role.REVIEWER
     )
-    committee = list(User.objects.filter(username="committee_member")) + _people(
+    committee = list(User.objects.filter(username="committee")) + _people(
         "sample-committee-member", SAMPLE_COMMITTEE, Role.COMMITTEE_MEMBER
     )
     plan = _plan_open_call()
@@ -394,15 +441,16 @@ def load_applications(*, open_call: Call, cohorts: list[Call]) -> int:
     # The demo applicant's own organization applies too, and is shortlisted: their portal has something.
     demo_applicant = User.objects.filter(username="applicant").first()
     own = Organization.objects.filter(memberships__user=demo_applicant).first() if demo_applicant else None
-    open_orgs = organizations[: len(plan)]
     if own is not None:
-        open_orgs = [own, *open_orgs[:-1]]
         plan = [(ApplicationStatus.SUBMITTED, StageKind.SHORTLIST, Outcome.PENDING), *plan[:-1]]
+    open_orgs, rest = _match(organizations, plan[1:] if own is not None else plan)
+    if own is not None:
+        open_orgs = [own, *open_orgs]
 
     builder = _Builder(open_call, rng, reviewers)
     now = timezone.now()
     applications = builder.applications(open_orgs, plan, (open_call.opens_at, min(now, open_call.closes_at)))
-    manager = User.objects.filter(username="fund_manager").first()
+    manager = User.objects.filter(username="manager").first()
     builder.screen(applications, manager)
     builder.files([a for a in applications if not a.is_draft])
     by_stage: dict[str, list[Application]] = {}
@@ -424,18 +472,16 @@ def load_applications(*, open_call: Call, cohorts: list[Call]) -> int:
         )
     _meeting(open_call, committee, by_stage.get(StageKind.COMMITTEE, []), now)
 
-    for cohort, offset in zip(
-        cohorts, range(0, len(cohorts) * COHORT_APPLICATIONS, COHORT_APPLICATIONS), strict=True
-    ):
-        cohort_orgs = organizations[len(plan) + offset : len(plan) + offset + COHORT_APPLICATIONS]
+    for cohort in cohorts:
         cohort_plan = [
             (
                 ApplicationStatus.SUBMITTED,
                 StageKind.DECISION,
                 Outcome.AWARDED if index < COHORT_AWARDED else Outcome.DECLINED,
             )
-            for index in range(len(cohort_orgs))
+            for index in range(COHORT_APPLICATIONS)
         ]
+        cohort_orgs, rest = _match(rest, cohort_plan)
         cohort_builder = _Builder(cohort, rng, reviewers)
         decided = cohort_builder.applications(cohort_orgs, cohort_plan, (cohort.opens_at, cohort.closes_at))
         cohort_builder.screen(decided, manager)

@@ -119,7 +119,7 @@ class Application(models.Model):
     @property
     def reference(self) -> str:
         """What everyone, reviewers of a blind call included, calls the application."""
-        return f"{self.call.slug.upper()}-{self.number:04d}"
+        return f"{self.call.reference_prefix}-{self.number:04d}"
 
     @property
     def is_draft(self) -> bool:

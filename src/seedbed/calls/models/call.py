@@ -130,6 +130,15 @@ class Call(models.Model):
         return self.status_at(now) != CallStatus.DRAFT
 
     @property
+    def reference_prefix(self) -> str:
+        """A short code for application references: the initials of the short name's words, and the last
+        two digits of a year in it ("data-science-and-ai-2018" → "DSAA18", "open-call" → "OC")."""
+        words = [word for word in self.slug.split("-") if word]
+        letters = "".join(word[0] for word in words if not word.isdigit())[:6].upper()
+        years = [word[-2:] for word in words if word.isdigit() and len(word) == 4]
+        return (letters + (years[-1] if years else "")) or "APP"
+
+    @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
