@@ -1,4 +1,7 @@
-"""Forms of the call pages. Date-times are typed in the call's own time zone; amounts as people write them."""
+"""Forms of the call pages. Date-times are typed in the call's own time zone; amounts as people write them.
+
+The set-up forms (rules, rubric, sections, questions, themes) only shape what people type; the services
+in ``services.form_builder`` and ``services.setup`` decide what is valid."""
 
 from __future__ import annotations
 
@@ -13,7 +16,20 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from seedbed.calls.models import Call, StageKind, Theme
+from seedbed.calls.models import (
+    Call,
+    Criterion,
+    EligibilityRule,
+    Question,
+    QuestionKind,
+    RuleCheck,
+    RuleKind,
+    Section,
+    StageKind,
+    Theme,
+)
+from seedbed.calls.services.form_builder import FILE_TYPE, MAX_FILE_MB, MAX_WEIGHT, translation_languages
+from seedbed.core.models import OrganizationKind
 from seedbed.funds import money
 from seedbed.funds.models import Fund
 
@@ -145,3 +161,233 @@ class ThemeFilterForm(forms.Form):
         field = self.fields["theme"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("All themes")), *Theme.objects.order_by("name").values_list("slug", "name")]
+
+
+# --- Set-up: eligibility rules, rubric, form and themes -------------------------------------------------
+
+
+class RuleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Rule"), choices=RuleKind.choices, widget=forms.RadioSelect)
+    organization_kinds = forms.MultipleChoiceField(
+        label=_("Kinds of organization that may apply"),
+        choices=OrganizationKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("For the rule on allowed kinds of organization."),
+    )
+    text = forms.CharField(
+        label=_("The rule in plain words"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("For other rules, e.g. “Works with a ministry of education.”"),
+    )
+    check_mode = forms.ChoiceField(
+        label=_("How it is checked"),
+        choices=[("", _("Automatically where Seedbed can, otherwise by the applicant")), *RuleCheck.choices],
+        required=False,
+        help_text=_(
+            "Seedbed checks the programme country and the kind of organization from the directory; "
+            "the applicant answers every other rule and a fund manager verifies the answer."
+        ),
+    )
+
+    @staticmethod
+    def initial_for(rule: EligibilityRule) -> dict[str, Any]:
+        return {
+            "kind": rule.kind,
+            "organization_kinds": list(rule.organization_kinds),
+            "text": rule.text,
+            "check_mode": rule.check_mode,
+        }
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "organization_kinds": list(data.get("organization_kinds") or []),
+            "text": data.get("text") or "",
+            "check_mode": data.get("check_mode") or None,
+        }
+
+
+SCORES = range(1, 6)
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("Criterion"), max_length=120)
+    weight = forms.IntegerField(
+        label=_("Weight"),
+        min_value=1,
+        max_value=MAX_WEIGHT,
+        initial=1,
+        help_text=_("How much the criterion counts, relative to the others."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for score in SCORES:
+            self.fields[f"guidance_{score}"] = forms.CharField(
+                label=_("What a score of %(score)s means") % {"score": score},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=1000,
+                required=False,
+            )
+
+    @staticmethod
+    def initial_for(criterion: Criterion) -> dict[str, Any]:
+        initial: dict[str, Any] = {"name": criterion.name, "weight": criterion.weight}
+        for score, text in enumerate(criterion.guidance or [], start=1):
+            initial[f"guidance_{score}"] = text
+        return initial
+
+    def guidance_fields(self) -> list[forms.BoundField]:
+        return [self[f"guidance_{score}"] for score in SCORES]
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        guidance = [data.get(f"guidance_{score}") or "" for score in SCORES]
+        return {"name": data["name"], "weight": data["weight"], "guidance": guidance if any(guidance) else []}
+
+
+class SectionForm(forms.Form):
+    title = forms.CharField(label=_("Section title"), max_length=200)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class QuestionForm(forms.Form):
+    """A question, with a label and help text per translation language (``label_fr``, ``help_text_fr``…)."""
+
+    section = forms.ModelChoiceField(
+        label=_("Section"), queryset=Section.objects.none(), required=False, empty_label=_("No section")
+    )
+    kind = forms.ChoiceField(label=_("Kind of answer"), choices=QuestionKind.choices)
+    label = forms.CharField(label=_("Question"), max_length=300)
+    help_text = forms.CharField(
+        label=_("Help text"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+    required = forms.BooleanField(label=_("An answer is required"), required=False, initial=True)
+    hidden_in_blind_review = forms.BooleanField(
+        label=_("Hidden in blind review"),
+        required=False,
+        help_text=_(
+            "The answer could identify the applicant (names, links): reviewers of a blind call do not see it."
+        ),
+    )
+    word_limit = forms.IntegerField(
+        label=_("Word limit"),
+        min_value=1,
+        max_value=100_000,
+        required=False,
+        help_text=_("Long text only. Leave empty for no limit."),
+    )
+    choices = forms.CharField(
+        label=_("Choices"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        required=False,
+        help_text=_("Single and multiple choice only: one choice per line, at least two."),
+    )
+    allowed_file_types = forms.CharField(
+        label=_("Accepted file types"),
+        max_length=200,
+        required=False,
+        help_text=_("File upload only: lower-case extensions separated by commas, e.g. pdf, docx."),
+    )
+    max_file_mb = forms.IntegerField(
+        label=_("Largest file (MB)"),
+        min_value=1,
+        max_value=MAX_FILE_MB,
+        required=False,
+        help_text=_("File upload only."),
+    )
+
+    def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        section = self.fields["section"]
+        assert isinstance(section, forms.ModelChoiceField)
+        section.queryset = call.sections.order_by("position")
+        self.languages = translation_languages()
+        for code, name in self.languages:
+            self.fields[f"label_{code}"] = forms.CharField(
+                label=_("Question in %(language)s") % {"language": name},
+                max_length=300,
+                required=False,
+                widget=forms.TextInput(attrs={"lang": code}),
+            )
+            self.fields[f"help_text_{code}"] = forms.CharField(
+                label=_("Help text in %(language)s") % {"language": name},
+                widget=forms.Textarea(attrs={"rows": 2, "lang": code}),
+                max_length=2000,
+                required=False,
+            )
+
+    @staticmethod
+    def initial_for(question: Question) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "section": question.section_id,
+            "kind": question.kind,
+            "label": question.label,
+            "help_text": question.help_text,
+            "required": question.required,
+            "hidden_in_blind_review": question.hidden_in_blind_review,
+            "word_limit": question.word_limit,
+            "choices": "\n".join(question.choices),
+            "allowed_file_types": ", ".join(question.allowed_file_types),
+            "max_file_mb": question.max_file_mb,
+        }
+        for code, texts in (question.translations or {}).items():
+            initial[f"label_{code}"] = texts.get("label", "")
+            initial[f"help_text_{code}"] = texts.get("help_text", "")
+        return initial
+
+    def translation_fields(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+        return [(name, self[f"label_{code}"], self[f"help_text_{code}"]) for code, name in self.languages]
+
+    def clean_choices(self) -> list[str]:
+        choices = _lines(self.cleaned_data.get("choices") or "")
+        if len({choice.casefold() for choice in choices}) != len(choices):
+            raise ValidationError(_("Each choice may appear only once."))
+        return choices
+
+    def clean_allowed_file_types(self) -> list[str]:
+        text = self.cleaned_data.get("allowed_file_types") or ""
+        kinds = [kind.strip().lower().lstrip(".") for kind in text.split(",") if kind.strip()]
+        if any(not FILE_TYPE.match(kind) for kind in kinds):
+            raise ValidationError(_("Give file extensions such as pdf, docx or png, separated by commas."))
+        return list(dict.fromkeys(kinds))
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        translations: dict[str, dict[str, str]] = {}
+        for code, _name in self.languages:
+            texts = {
+                "label": data.get(f"label_{code}") or "",
+                "help_text": data.get(f"help_text_{code}") or "",
+            }
+            texts = {key: text.strip() for key, text in texts.items() if text.strip()}
+            if texts:
+                translations[code] = texts
+        return {
+            "kind": data["kind"],
+            "label": data["label"],
+            "help_text": data.get("help_text") or "",
+            "required": bool(data.get("required")),
+            "hidden_in_blind_review": bool(data.get("hidden_in_blind_review")),
+            "word_limit": data.get("word_limit"),
+            "choices": data.get("choices") or [],
+            "allowed_file_types": data.get("allowed_file_types") or [],
+            "max_file_mb": data.get("max_file_mb"),
+            "translations": translations,
+        }
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
+
+
+class ThemeForm(forms.Form):
+    name = forms.CharField(label=_("Theme"), max_length=80)

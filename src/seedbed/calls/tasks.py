@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from seedbed.calls.models import ApplicationMessage
+from seedbed.calls.services.reminders import reviews_remind
 from seedbed.core.models import User
 
 
@@ -45,3 +47,10 @@ def messages_email_task(message_ids: list[int]) -> None:
                 )
             connection.send_messages(emails)
             ApplicationMessage.objects.filter(pk=message.pk).update(recipients=len(emails))
+
+
+@db_periodic_task(crontab(minute="7"))
+def reviews_remind_task() -> int:
+    """Every hour (at seven past), e-mail reviewers about their reviews due soon. ``seedbed worker`` runs
+    it: its Huey consumer schedules periodic tasks. ``seedbed reviews_remind`` does the same once."""
+    return reviews_remind()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from seedbed.calls.views import applications, committee, reviews
+from seedbed.calls.views import applications, committee, reminders, reviews, setup
 from seedbed.calls.views import calls as views
 
 urlpatterns = [
@@ -75,4 +75,68 @@ urlpatterns += [
     path("calls/<slug:slug>/reviewers/", reviews.call_reviewers, name="call_reviewers"),
     path("calls/<slug:slug>/reviewers/<int:pk>/reopen/", reviews.review_reopen, name="review_reopen"),
     path("calls/<slug:slug>/ranking/", reviews.call_ranking, name="call_ranking"),
+]
+
+# Reminders: the stages' "reviews due by" dates
+urlpatterns += [
+    path("calls/<slug:slug>/stages/dates/", reminders.call_stage_dates, name="call_stage_dates"),
+]
+
+# Set-up: the managers' pages for a call's eligibility rules, rubric and form, and the themes.
+# (Themes live at /themes/: /calls/themes/ would be read as the call whose short name is "themes".)
+urlpatterns += [
+    path("calls/<slug:slug>/rules/", setup.call_rules, name="call_rules"),
+    path("calls/<slug:slug>/rules/<int:pk>/", setup.call_rule_edit, name="call_rule_edit"),
+    path("calls/<slug:slug>/rules/<int:pk>/move/", setup.item_move, {"kind": "rule"}, name="call_rule_move"),
+    path(
+        "calls/<slug:slug>/rules/<int:pk>/delete/",
+        setup.item_delete,
+        {"kind": "rule"},
+        name="call_rule_delete",
+    ),
+    path("calls/<slug:slug>/rubric/", setup.call_rubric, name="call_rubric"),
+    path("calls/<slug:slug>/rubric/<int:pk>/", setup.call_criterion_edit, name="call_criterion_edit"),
+    path(
+        "calls/<slug:slug>/rubric/<int:pk>/move/",
+        setup.item_move,
+        {"kind": "criterion"},
+        name="call_criterion_move",
+    ),
+    path(
+        "calls/<slug:slug>/rubric/<int:pk>/delete/",
+        setup.item_delete,
+        {"kind": "criterion"},
+        name="call_criterion_delete",
+    ),
+    path("calls/<slug:slug>/form/", setup.call_form_setup, name="call_form_setup"),
+    path("calls/<slug:slug>/form/preview/", setup.call_form_preview, name="call_form_preview"),
+    path("calls/<slug:slug>/form/sections/<int:pk>/", setup.call_section_edit, name="call_section_edit"),
+    path(
+        "calls/<slug:slug>/form/sections/<int:pk>/move/",
+        setup.item_move,
+        {"kind": "section"},
+        name="call_section_move",
+    ),
+    path(
+        "calls/<slug:slug>/form/sections/<int:pk>/delete/",
+        setup.item_delete,
+        {"kind": "section"},
+        name="call_section_delete",
+    ),
+    path("calls/<slug:slug>/form/questions/new/", setup.call_question_create, name="call_question_create"),
+    path("calls/<slug:slug>/form/questions/<int:pk>/", setup.call_question_edit, name="call_question_edit"),
+    path(
+        "calls/<slug:slug>/form/questions/<int:pk>/move/",
+        setup.item_move,
+        {"kind": "question"},
+        name="call_question_move",
+    ),
+    path(
+        "calls/<slug:slug>/form/questions/<int:pk>/delete/",
+        setup.item_delete,
+        {"kind": "question"},
+        name="call_question_delete",
+    ),
+    path("themes/", setup.theme_list, name="theme_list"),
+    path("themes/<int:pk>/", setup.theme_edit, name="theme_edit"),
 ]

@@ -9,7 +9,7 @@ from seedbed.calls.api.common import router
 
 # Importing each area adds its endpoints to ``router``, in this order (the order of /api/docs).
 # isort: off
-from seedbed.calls.api import calls, applications, reviews, committee  # noqa: F401
+from seedbed.calls.api import calls, applications, reviews, committee, setup  # noqa: F401
 # isort: on
 
 __all__ = ["router"]
