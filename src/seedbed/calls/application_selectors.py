@@ -5,8 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q, QuerySet
 
 from seedbed.calls import access
 from seedbed.calls.models import Application, ApplicationStatus, Call, Stage
@@ -72,19 +71,17 @@ class BoardColumn:
 
 
 def board(*, user: Any, call: Call) -> list[BoardColumn]:
-    """A column per stage with its count and first cards, in three queries whatever the numbers."""
+    """A column per stage with its count and first cards: one query for the counts and one per stage
+    for its first cards (a call has a handful of stages), whatever the number of applications."""
     stages = list(call.stages.order_by("position"))
     live = access.applications_for_user(user).filter(call=call, status=ApplicationStatus.SUBMITTED)
     counts = dict(live.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
-    ranked = live.annotate(
-        rank=Window(
-            RowNumber(), partition_by=[F("stage_id")], order_by=[F("submitted_at").asc(), F("pk").asc()]
+    columns = []
+    for stage in stages:
+        cards = list(
+            live.filter(stage=stage)
+            .select_related("organization", "call")
+            .order_by("submitted_at", "pk")[:BOARD_CARDS_PER_STAGE]
         )
-    ).filter(rank__lte=BOARD_CARDS_PER_STAGE)
-    cards: dict[int, list[Application]] = {}
-    for application in ranked.select_related("organization", "call").order_by("stage_id", "rank"):
-        cards.setdefault(application.stage_id or 0, []).append(application)
-    return [
-        BoardColumn(stage=stage, count=counts.get(stage.pk, 0), cards=cards.get(stage.pk, []))
-        for stage in stages
-    ]
+        columns.append(BoardColumn(stage=stage, count=counts.get(stage.pk, 0), cards=cards))
+    return columns

@@ -106,7 +106,7 @@ class Application(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["call", "status", "stage"]),
+            models.Index(fields=["call", "status", "stage", "submitted_at"]),
             models.Index(fields=["organization", "status"]),
         ]
 
