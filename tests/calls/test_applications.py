@@ -525,3 +525,33 @@ def test_blind_review_hides_identity_on_the_application_page(
     assert "Hidden in blind review" in body
     manager = client_for(personas["fund_manager"]).get(application.get_absolute_url()).content.decode()
     assert "Nyota Health" in manager and "github.com/nyota/app" in manager
+
+
+def test_assessment_settings_are_set_on_the_call_and_blind_review_is_fixed_once_open(
+    open_call: Call, make_call: Callable[..., Call], personas: dict[str, Any]
+) -> None:
+    manager = personas["fund_manager"]
+    future = make_call("Future call", 10 * DAY, 40 * DAY)
+    services.call_update(
+        actor=manager,
+        call=future,
+        data={
+            "blind_review": True,
+            "reviewers_per_application": 2,
+            "disagreement_spread": "2.0",
+            "reminder_days": 5,
+        },
+    )
+    future.refresh_from_db()
+    assert (future.blind_review, future.reviewers_per_application, future.reminder_days) == (True, 2, 5)
+    with pytest.raises(ValidationError) as error:
+        services.call_update(actor=manager, call=open_call, data={"blind_review": True})
+    assert "blind_review" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.call_update(actor=manager, call=open_call, data={"reviewers_per_application": 0})
+    assert "reviewers_per_application" in error.value.message_dict
+    services.call_update(
+        actor=manager, call=open_call, data={"reviewers_per_application": 4}
+    )  # allowed when open
+    open_call.refresh_from_db()
+    assert open_call.reviewers_per_application == 4

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -72,6 +73,39 @@ class CallForm(forms.Form):
     closes_at = WallClockField(label=_("Closes at"), help_text=_("The deadline, to the second."))
     ticket_min = forms.CharField(label=_("Smallest ticket"), help_text=_("In the fund's reporting currency."))
     ticket_max = forms.CharField(label=_("Largest ticket"), help_text=_("In the fund's reporting currency."))
+    reviewers_per_application = forms.IntegerField(
+        label=_("Reviewers per application"),
+        min_value=1,
+        max_value=20,
+        initial=3,
+        required=False,
+        help_text=_("How many reviewers automatic assignment gives each application."),
+    )
+    disagreement_spread = forms.DecimalField(
+        label=_("Flag disagreement at a spread of"),
+        min_value=Decimal("0.1"),
+        max_value=Decimal(4),
+        decimal_places=1,
+        initial=Decimal("1.5"),
+        required=False,
+        help_text=_("Points between the highest and lowest reviewer's score (1 to 5)."),
+    )
+    reminder_days = forms.IntegerField(
+        label=_("Remind reviewers (days before a stage's due date)"),
+        min_value=0,
+        max_value=60,
+        initial=3,
+        required=False,
+        help_text=_("0: no reminder."),
+    )
+    blind_review = forms.BooleanField(
+        label=_("Blind review"),
+        required=False,
+        help_text=_(
+            "Reviewers do not see who applied: not the organization, its people, the solution's name "
+            "and summary, nor the answers marked as identifying. Fixed once the call opens."
+        ),
+    )
     default_rubric = forms.BooleanField(
         label=_("Start with the default rubric"),
         required=False,
@@ -112,6 +146,10 @@ class CallForm(forms.Form):
             "closes_at": call.closes_at_local.replace(tzinfo=None),
             "ticket_min": money.format_amount(call.ticket_min, asset, with_code=False),
             "ticket_max": money.format_amount(call.ticket_max, asset, with_code=False),
+            "reviewers_per_application": call.reviewers_per_application,
+            "disagreement_spread": call.disagreement_spread,
+            "reminder_days": call.reminder_days,
+            "blind_review": call.blind_review,
         }
 
     def clean(self) -> dict[str, Any]:

@@ -141,6 +141,8 @@ class AssignForm(forms.Form):
         reviewers_field = self.fields["reviewers"]
         assert isinstance(reviewers_field, forms.ModelMultipleChoiceField)
         reviewers_field.queryset = reviewers
+        # As tall as the list, up to ten rows: with two reviewers the Assign button stays close.
+        reviewers_field.widget.attrs["size"] = min(10, max(2, reviewers.count()))
 
 
 def stage_choices(call: Call, empty: str) -> list[tuple[str, str]]:

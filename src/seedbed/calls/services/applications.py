@@ -422,8 +422,9 @@ def _submitted_copy(application: Application) -> list[dict[str, str]]:
         )
     for rule in _rules_for_applicant(application.call):
         answer = application.rule_answers.get(str(rule.pk)) or {}
-        meets = _("yes") if answer.get("meets") else _("no")
-        copy.append({"label": rule.describe(), "answer": f"{meets}. {answer.get('note', '')}".strip()})
+        meets = _("Yes") if answer.get("meets") else _("No")
+        note = answer.get("note") or ""
+        copy.append({"label": rule.describe(), "answer": f"{meets} — {note}" if note else meets})
     return copy
 
 

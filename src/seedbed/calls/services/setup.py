@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,6 +39,8 @@ from seedbed.core.models import OrganizationKind
 from seedbed.funds.models import Fund
 
 CALL_FIELDS = ("title", "description", "opens_at", "closes_at", "time_zone", "ticket_min", "ticket_max")
+# How the call is assessed; optional when a call is created (the model's defaults apply).
+ASSESSMENT_FIELDS = ("blind_review", "reviewers_per_application", "disagreement_spread", "reminder_days")
 
 # Short names that are pages of their own under /calls/.
 RESERVED_SLUGS = frozenset({"new"})
@@ -191,6 +194,21 @@ def _validate_call(values: Mapping[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+def _validate_assessment(values: Mapping[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    per = values.get("reviewers_per_application")
+    if per is not None and not (isinstance(per, int) and 1 <= per <= 20):
+        errors["reviewers_per_application"] = [_("Between 1 and 20 reviewers.")]
+    spread = values.get("disagreement_spread")
+    if spread is not None and not (Decimal("0.1") <= Decimal(str(spread)) <= Decimal(4)):
+        errors["disagreement_spread"] = [_("Between 0.1 and 4 points (scores go from 1 to 5).")]
+    days = values.get("reminder_days")
+    if days is not None and not (isinstance(days, int) and 0 <= days <= 60):
+        errors["reminder_days"] = [_("Between 0 (no reminder) and 60 days.")]
+    if errors:
+        raise ValidationError(errors)
+
+
 def _in_utc(values: dict[str, Any]) -> None:
     """Store and audit moments in UTC, whatever zone they were typed in."""
     for name in ("opens_at", "closes_at"):
@@ -229,6 +247,8 @@ def call_create(
     """A new call with the six default stages and, if asked, the default rubric of seven criteria."""
     _require_manager(actor)
     values = {name: data.get(name) for name in CALL_FIELDS}
+    values.update({name: data[name] for name in ASSESSMENT_FIELDS if data.get(name) is not None})
+    _validate_assessment(values)
     values["description"] = values["description"] or ""
     values["time_zone"] = values["time_zone"] or "UTC"
     _validate_call(values)
@@ -249,7 +269,10 @@ def call_create(
             Criterion(call=call, position=position, name=name, weight=weight, guidance=guidance)
             for position, (name, weight, guidance) in enumerate(DEFAULT_RUBRIC, start=1)
         )
-    changes = {name: [None, value] for name, value in snapshot(call, [*CALL_FIELDS, "fund"]).items()}
+    changes = {
+        name: [None, value]
+        for name, value in snapshot(call, [*CALL_FIELDS, *ASSESSMENT_FIELDS, "fund"]).items()
+    }
     changes["themes"] = [None, sorted(theme.name for theme in themes)]
     changes["default_rubric"] = [None, default_rubric]
     audit_record(actor=actor, action="call.create", target=call, changes=changes)
@@ -261,6 +284,16 @@ def call_update(*, actor: Any, call: Call, data: Mapping[str, Any]) -> Call:
     _require_manager(actor)
     call = _locked(call)
     values = {name: data[name] for name in CALL_FIELDS if name in data}
+    values.update({name: data[name] for name in ASSESSMENT_FIELDS if data.get(name) is not None})
+    _validate_assessment(values)
+    if "blind_review" in values and values["blind_review"] != call.blind_review and call.has_opened():
+        raise ValidationError(
+            {
+                "blind_review": [
+                    _("Blind review is fixed once the call opens: reviewers may have seen who applied.")
+                ]
+            }
+        )
     if "description" in values:
         values["description"] = values["description"] or ""
     _validate_call({**{name: getattr(call, name) for name in CALL_FIELDS}, **values})

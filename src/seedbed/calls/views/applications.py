@@ -324,6 +324,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "stages": list(application.call.stages.order_by("position")),
         "messages_to_applicant": list(application.messages.all()[:50]) if (member or manager) else [],
         "problems": services.submission_problems(application) if application.is_draft else {},
+        "rule_answers": [
+            (rule, application.rule_answers.get(str(rule.pk)) or {})
+            for rule in _applicant_rules(application.call)
+        ],
     }
     if manager and not application.is_draft:
         context["checks"] = list(application.eligibility_checks.select_related("rule", "overridden_by"))

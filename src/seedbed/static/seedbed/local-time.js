@@ -4,10 +4,15 @@
 (function () {
   "use strict";
   function enhance(root) {
+    // The reader's own variant of the page's language ("en-GB" rather than "en", which formats as in
+    // the US), falling back to the page's language.
     var lang = document.documentElement.lang || undefined;
+    var preferred = (navigator.languages || []).filter(function (tag) {
+      return lang && tag.toLowerCase().split("-")[0] === lang.toLowerCase().split("-")[0];
+    });
     var format;
     try {
-      format = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "long" });
+      format = new Intl.DateTimeFormat(preferred[0] || lang, { dateStyle: "long", timeStyle: "short", hourCycle: "h23" });
     } catch (error) {
       return;
     }
