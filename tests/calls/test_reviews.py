@@ -17,7 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from seedbed.calls import review_selectors, services
+from seedbed.calls import services
 from seedbed.calls.models import (
     LIVE_REVIEW_STATUSES,
     AgendaItem,
@@ -31,6 +31,7 @@ from seedbed.calls.models import (
     ReviewStatus,
     Score,
 )
+from seedbed.calls.selectors import reviews as review_selectors
 from seedbed.calls.services.reviews import weighted_mean
 from seedbed.core.models import AuditEvent, Membership
 from tests.calls.conftest import DAY

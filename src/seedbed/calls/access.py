@@ -24,6 +24,7 @@ from seedbed.calls.models import (
     Application,
     ApplicationStatus,
     Call,
+    Meeting,
     Review,
 )
 from seedbed.core.access import is_signed_in
@@ -146,3 +147,76 @@ def identity_visible(user: Any, application: Application) -> bool:
     if is_member(user, application):
         return True
     return can_sit_on_committee(user) and application.agenda_items.filter(meeting__members=user).exists()
+
+
+# --- Reviews ------------------------------------------------------------------------------------------
+
+
+def reviews_for_user(user: Any) -> QuerySet[Review]:
+    """The reviews ``user`` works on or has submitted: their own, live, of submitted applications."""
+    if not can_review(user):
+        return Review.objects.none()
+    return Review.objects.filter(reviewer=user, status__in=LIVE_REVIEW_STATUSES).exclude(
+        application__status=ApplicationStatus.DRAFT
+    )
+
+
+def get_review_for_user(user: Any, pk: Any) -> Review:
+    """The review, or 404 (someone else's, recused, or not a reviewer). Scoring rules are the service's."""
+    try:
+        return (
+            reviews_for_user(user)
+            .select_related("application__call", "application__stage", "application__organization__country")
+            .get(pk=pk)
+        )
+    except (Review.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# --- Committee meetings (see selectors/committee.py for the rules) ----------------------------------
+
+
+def can_run_meetings(user: Any) -> bool:
+    return can_manage_applications(user)
+
+
+def can_view_meetings(user: Any) -> bool:
+    """Whether the user has a list of meetings at all (the navigation's "Committee" entry)."""
+    return can_run_meetings(user) or can_sit_on_committee(user)
+
+
+def meetings_for_user(user: Any) -> QuerySet[Meeting]:
+    if not is_signed_in(user):
+        return Meeting.objects.none()
+    if can_run_meetings(user):
+        return Meeting.objects.all()
+    if can_sit_on_committee(user):
+        return Meeting.objects.filter(members=user)  # one row per meeting: a single member is joined
+    return Meeting.objects.none()
+
+
+def get_meeting_for_user(user: Any, pk: Any, write: bool = False) -> Meeting:
+    """``write`` means running the meeting (its details, agenda, decisions, minutes): managers only. A
+    meeting the user may not see is a 404 even when writing."""
+    try:
+        meeting = meetings_for_user(user).select_related("call__fund").get(pk=pk)
+    except (Meeting.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_run_meetings(user):
+        raise PermissionDenied
+    return meeting
+
+
+def get_item_for_user(user: Any, meeting: Meeting, item_pk: Any) -> AgendaItem:
+    """An item of ``meeting`` (already checked with ``get_meeting_for_user``)."""
+    try:
+        item = AgendaItem.objects.select_related("application__organization").get(pk=item_pk, meeting=meeting)
+    except (AgendaItem.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    item.meeting = meeting
+    item.application.call = meeting.call
+    return item
+
+
+def is_meeting_member(user: Any, meeting: Meeting) -> bool:
+    return is_signed_in(user) and can_sit_on_committee(user) and meeting.members.filter(pk=user.pk).exists()

@@ -12,10 +12,10 @@ class CallsConfig(AppConfig):
     demo_order = 30
 
     def ready(self) -> None:
-        from seedbed.calls import access, committee_selectors
+        from seedbed.calls import access
         from seedbed.core.navigation import NavEntry, register
 
         register(NavEntry(_("Calls"), "call_list", access.can_view_calls, order=5))
         register(NavEntry(_("My applications"), "my_applications", access.can_apply_nav, order=6))
         register(NavEntry(_("My reviews"), "review_list", access.can_review, order=7))
-        register(NavEntry(_("Committee"), "my_meetings", committee_selectors.can_view_meetings, order=8))
+        register(NavEntry(_("Committee"), "my_meetings", access.can_view_meetings, order=8))

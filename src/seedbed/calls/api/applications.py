@@ -12,9 +12,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema, Status
 from ninja.pagination import paginate
 
-from seedbed.calls import access, application_selectors, services
+from seedbed.calls import access, services
 from seedbed.calls.api.common import router
 from seedbed.calls.models import Application, ApplicationStatus, Call
+from seedbed.calls.selectors import applications as application_selectors
 from seedbed.core.api import FieldErrors, Pages
 
 

@@ -12,10 +12,10 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import paginate
 
-from seedbed.calls import committee_selectors as committee
-from seedbed.calls import services
+from seedbed.calls import access, services
 from seedbed.calls.api.common import router
 from seedbed.calls.models import Meeting
+from seedbed.calls.selectors import committee
 from seedbed.calls.services.committee import ERROR_FIELDS
 from seedbed.core.api import FieldErrors, Pages
 
@@ -181,7 +181,7 @@ def _item_out(row: committee.AgendaRow, meeting: Meeting, can_run: bool) -> dict
 def _one_item(request: HttpRequest, meeting: Meeting, item_pk: int) -> dict[str, Any]:
     meeting = committee.meeting_with_members(meeting)
     (row,) = committee.agenda(meeting, request.user, item_pks=[item_pk])
-    return _item_out(row, meeting, committee.can_run_meetings(request.user))
+    return _item_out(row, meeting, access.can_run_meetings(request.user))
 
 
 @router.get(
@@ -189,7 +189,7 @@ def _one_item(request: HttpRequest, meeting: Meeting, item_pk: int) -> dict[str,
 )
 @paginate(Pages, page_size=50)
 def list_meetings(request: HttpRequest) -> Any:
-    if not committee.can_view_meetings(request.user):
+    if not access.can_view_meetings(request.user):
         raise PermissionDenied
     return committee.meeting_list(user=request.user)
 
@@ -198,8 +198,8 @@ def list_meetings(request: HttpRequest) -> Any:
     "/meetings/{meeting_id}", response=MeetingDetailOut, summary="One committee meeting and its agenda"
 )
 def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
-    meeting = committee.meeting_with_members(committee.get_meeting_for_user(request.user, meeting_id))
-    can_run = committee.can_run_meetings(request.user)
+    meeting = committee.meeting_with_members(access.get_meeting_for_user(request.user, meeting_id))
+    can_run = access.can_run_meetings(request.user)
     return {
         "id": meeting.pk,
         "call": meeting.call.slug,
@@ -226,8 +226,8 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
     summary="Vote on an agenda item, or change your vote (members)",
 )
 def vote_on_item(request: HttpRequest, meeting_id: int, item_id: int, payload: VoteIn) -> Any:
-    meeting = committee.get_meeting_for_user(request.user, meeting_id)
-    item = committee.get_item_for_user(request.user, meeting, item_id)
+    meeting = access.get_meeting_for_user(request.user, meeting_id)
+    item = access.get_item_for_user(request.user, meeting, item_id)
     try:
         services.vote_cast(actor=request.user, item=item, choice=payload.choice)
     except ValidationError as error:
@@ -241,8 +241,8 @@ def vote_on_item(request: HttpRequest, meeting_id: int, item_id: int, payload: V
     summary="Declare a conflict of interest on an agenda item's application (members)",
 )
 def declare_item_conflict(request: HttpRequest, meeting_id: int, item_id: int, payload: ConflictIn) -> Any:
-    meeting = committee.get_meeting_for_user(request.user, meeting_id)
-    item = committee.get_item_for_user(request.user, meeting, item_id)
+    meeting = access.get_meeting_for_user(request.user, meeting_id)
+    item = access.get_item_for_user(request.user, meeting, item_id)
     try:
         services.committee_conflict_declare(actor=request.user, item=item, note=payload.note)
     except ValidationError as error:
@@ -256,8 +256,8 @@ def declare_item_conflict(request: HttpRequest, meeting_id: int, item_id: int, p
     summary="Record the committee's decision on an agenda item (managers)",
 )
 def decide_item(request: HttpRequest, meeting_id: int, item_id: int, payload: DecisionIn) -> Any:
-    meeting = committee.get_meeting_for_user(request.user, meeting_id, write=True)
-    item = committee.get_item_for_user(request.user, meeting, item_id)
+    meeting = access.get_meeting_for_user(request.user, meeting_id, write=True)
+    item = access.get_item_for_user(request.user, meeting, item_id)
     try:
         services.decision_record(actor=request.user, item=item, decision=payload.decision, note=payload.note)
     except ValidationError as error:

@@ -16,9 +16,10 @@ from django.utils.translation import get_language
 from ninja import Field, Query, Schema, Status
 from ninja.pagination import paginate
 
-from seedbed.calls import access, review_selectors, services
+from seedbed.calls import access, services
 from seedbed.calls.api.common import router
 from seedbed.calls.models import Application, Review
+from seedbed.calls.selectors import reviews as review_selectors
 from seedbed.core.api import FieldErrors, Pages
 
 
@@ -311,7 +312,7 @@ def list_reviews(request: HttpRequest, filters: Query[ReviewFilterIn]) -> Any:
 
 @router.get("/reviews/{review_id}", response=ReviewDetailOut, summary="One of your reviews, with its scores")
 def get_review(request: HttpRequest, review_id: int) -> Any:
-    return _detail(request, review_selectors.get_review_for_user(request.user, review_id))
+    return _detail(request, access.get_review_for_user(request.user, review_id))
 
 
 @router.put(
@@ -320,7 +321,7 @@ def get_review(request: HttpRequest, review_id: int) -> Any:
     summary="Save your scores as a draft, or submit them",
 )
 def save_review(request: HttpRequest, review_id: int, payload: ReviewIn) -> Any:
-    review = review_selectors.get_review_for_user(request.user, review_id)
+    review = access.get_review_for_user(request.user, review_id)
     scores: dict[int, tuple[int | None, str]] = {}
     for item in payload.scores:
         if item.criterion in scores:
@@ -336,7 +337,7 @@ def save_review(request: HttpRequest, review_id: int, payload: ReviewIn) -> Any:
         )
     except ValidationError as error:
         raise _field_errors(error) from error
-    return _detail(request, review_selectors.get_review_for_user(request.user, review_id))
+    return _detail(request, access.get_review_for_user(request.user, review_id))
 
 
 @router.post(
@@ -345,7 +346,7 @@ def save_review(request: HttpRequest, review_id: int, payload: ReviewIn) -> Any:
     summary="Declare a conflict of interest: you are recused and another reviewer is assigned",
 )
 def declare_review_conflict(request: HttpRequest, review_id: int, payload: ReviewConflictIn) -> Any:
-    review = review_selectors.get_review_for_user(request.user, review_id)
+    review = access.get_review_for_user(request.user, review_id)
     try:
         conflict = services.conflict_declare(
             actor=request.user, application=review.application, note=payload.note

@@ -27,7 +27,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from seedbed.calls import committee_selectors as committee
+from seedbed.calls import access
 from seedbed.calls.models import (
     AgendaItem,
     Application,
@@ -42,6 +42,7 @@ from seedbed.calls.models import (
     Vote,
     VoteChoice,
 )
+from seedbed.calls.selectors import committee
 from seedbed.calls.services.messages import decision_stage, message_write
 from seedbed.core.audit import apply_changes, audit_record
 from seedbed.core.models import User
@@ -69,7 +70,7 @@ ERROR_FIELDS = {
 
 def _require_runner(actor: Any) -> None:
     """``actor=None`` is the system (demo, commands); a person must manage calls."""
-    if actor is not None and not committee.can_run_meetings(actor):
+    if actor is not None and not access.can_run_meetings(actor):
         raise PermissionDenied
 
 
@@ -353,7 +354,7 @@ def agenda_remove(*, actor: Any, item: AgendaItem) -> None:
 def vote_cast(*, actor: Any, item: AgendaItem, choice: str) -> Vote:
     """A member votes on an item, or changes their vote, until the item is decided."""
     meeting = _locked_meeting(item.meeting)
-    if not committee.is_meeting_member(actor, meeting):
+    if not access.is_meeting_member(actor, meeting):
         raise PermissionDenied(_("Only the meeting's members vote."))
     item = _locked_item(item, meeting)
     if Conflict.objects.filter(application=item.application_id, user=actor).exists():
@@ -387,7 +388,7 @@ def committee_conflict_declare(*, actor: Any, item: AgendaItem, note: str) -> Co
     """A member declares a conflict of interest on an item's application: their vote on it, if any, is
     removed and they cannot vote on it again. Declaring twice keeps the first declaration."""
     meeting = _locked_meeting(item.meeting)
-    if not committee.is_meeting_member(actor, meeting):
+    if not access.is_meeting_member(actor, meeting):
         raise PermissionDenied
     item = _locked_item(item, meeting)
     _refuse_closed(meeting)

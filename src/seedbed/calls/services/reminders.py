@@ -43,7 +43,7 @@ from django.utils.translation import ngettext
 
 from seedbed.calls import access
 from seedbed.calls.models import ApplicationStatus, Call, Review, ReviewStatus, Stage
-from seedbed.calls.review_selectors import reviewer_pool
+from seedbed.calls.selectors.reviews import reviewer_pool
 from seedbed.core.audit import audit_record
 from seedbed.core.models import User
 

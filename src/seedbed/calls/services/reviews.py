@@ -44,7 +44,7 @@ from seedbed.calls.models import (
     ReviewStatus,
     Score,
 )
-from seedbed.calls.review_selectors import eligible_reviewers, reviewer_pool
+from seedbed.calls.selectors.reviews import eligible_reviewers, reviewer_pool
 from seedbed.core.access import is_signed_in
 from seedbed.core.audit import audit_record
 from seedbed.core.models import Membership, RoleGrant, User

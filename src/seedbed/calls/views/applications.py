@@ -15,8 +15,8 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from seedbed.calls import access, application_selectors, selectors, services
-from seedbed.calls.application_forms import (
+from seedbed.calls import access, selectors, services
+from seedbed.calls.forms.applications import (
     AnswerForm,
     ApplicationFilterForm,
     FileForm,
@@ -36,6 +36,7 @@ from seedbed.calls.models import (
     QuestionKind,
     RuleCheck,
 )
+from seedbed.calls.selectors import applications as application_selectors
 from seedbed.core.views.common import add_service_errors, paginate, querystring_without
 
 

@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from seedbed.calls import access, services
-from seedbed.calls import committee_selectors as committee
-from seedbed.calls.committee_forms import (
+from seedbed.calls.forms.committee import (
     AgendaAddForm,
     ConflictForm,
     DecisionForm,
@@ -29,6 +28,7 @@ from seedbed.calls.committee_forms import (
     VoteForm,
 )
 from seedbed.calls.models import AgendaItem, Meeting, VoteChoice
+from seedbed.calls.selectors import committee
 from seedbed.core.views.common import add_service_errors, paginate
 
 
@@ -43,9 +43,9 @@ def _item_anchor(meeting: Meeting, item: AgendaItem) -> str:
 def call_meetings(request: HttpRequest, slug: str) -> HttpResponse:
     """A call's meetings; managers create one here."""
     call = access.get_call_for_user(request.user, slug)
-    if not committee.can_view_meetings(request.user):
+    if not access.can_view_meetings(request.user):
         raise Http404
-    can_run = committee.can_run_meetings(request.user)
+    can_run = access.can_run_meetings(request.user)
     if request.method == "POST" and not can_run:
         raise PermissionDenied
     form = MeetingForm(request.POST or None, call=call) if can_run else None
@@ -76,13 +76,13 @@ def call_meetings(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def my_meetings(request: HttpRequest) -> HttpResponse:
     """The meetings a committee member sits on; every meeting for managers."""
-    if not committee.can_view_meetings(request.user):
+    if not access.can_view_meetings(request.user):
         raise PermissionDenied
     page = paginate(request, committee.meeting_list(user=request.user))
     return render(
         request,
         "calls/committee/my_meetings.html",
-        {"page": page, "can_run": committee.can_run_meetings(request.user)},
+        {"page": page, "can_run": access.can_run_meetings(request.user)},
     )
 
 
@@ -103,7 +103,7 @@ def _render_meeting(
     user: Any = request.user
     members = list(meeting.members.all())
     is_member = access.can_sit_on_committee(user) and any(member.pk == user.pk for member in members)
-    can_run = committee.can_run_meetings(user)
+    can_run = access.can_run_meetings(user)
     rows = []
     for row in committee.agenda(meeting, user):
         pk = row.item.pk
@@ -134,12 +134,12 @@ def _render_meeting(
 
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_meeting(request, committee.get_meeting_for_user(request.user, pk))
+    return _render_meeting(request, access.get_meeting_for_user(request.user, pk))
 
 
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = committee.get_meeting_for_user(request.user, pk, write=True)
+    meeting = access.get_meeting_for_user(request.user, pk, write=True)
     form = MeetingForm(request.POST or None, call=meeting.call, meeting=meeting)
     status = 200
     if request.method == "POST":
@@ -162,7 +162,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = committee.get_meeting_for_user(request.user, pk, write=True)
+    meeting = access.get_meeting_for_user(request.user, pk, write=True)
     form = AgendaAddForm(request.POST or None, meeting=meeting)
     status = 200
     if request.method == "POST":
@@ -191,8 +191,8 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    meeting = committee.get_meeting_for_user(request.user, pk, write=True)
-    item = committee.get_item_for_user(request.user, meeting, item_pk)
+    meeting = access.get_meeting_for_user(request.user, pk, write=True)
+    item = access.get_item_for_user(request.user, meeting, item_pk)
     try:
         services.agenda_remove(actor=request.user, item=item)
     except ValidationError as error:
@@ -207,8 +207,8 @@ def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_vote(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    meeting = committee.get_meeting_for_user(request.user, pk)
-    item = committee.get_item_for_user(request.user, meeting, item_pk)
+    meeting = access.get_meeting_for_user(request.user, pk)
+    item = access.get_item_for_user(request.user, meeting, item_pk)
     form = VoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Vote approve, decline or abstain."))
@@ -229,9 +229,9 @@ def meeting_vote(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_conflict(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    meeting = committee.get_meeting_for_user(request.user, pk)
-    item = committee.get_item_for_user(request.user, meeting, item_pk)
-    if not committee.is_meeting_member(request.user, meeting):
+    meeting = access.get_meeting_for_user(request.user, pk)
+    item = access.get_item_for_user(request.user, meeting, item_pk)
+    if not access.is_meeting_member(request.user, meeting):
         raise PermissionDenied
     form = ConflictForm(request.POST, prefix=f"conflict-{item.pk}")
     if form.is_valid():
@@ -252,8 +252,8 @@ def meeting_conflict(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
 @login_required
 @require_POST
 def meeting_decision(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    meeting = committee.get_meeting_for_user(request.user, pk, write=True)
-    item = committee.get_item_for_user(request.user, meeting, item_pk)
+    meeting = access.get_meeting_for_user(request.user, pk, write=True)
+    item = access.get_item_for_user(request.user, meeting, item_pk)
     form = DecisionForm(request.POST, prefix=f"decision-{item.pk}")
     if form.is_valid():
         try:
@@ -281,7 +281,7 @@ def meeting_decision(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
 @login_required
 @require_POST
 def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = committee.get_meeting_for_user(request.user, pk, write=True)
+    meeting = access.get_meeting_for_user(request.user, pk, write=True)
     form = MinutesForm(request.POST)
     if form.is_valid():
         try:
@@ -297,7 +297,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = committee.get_meeting_for_user(request.user, pk, write=True)
+    meeting = access.get_meeting_for_user(request.user, pk, write=True)
     services.meeting_close(actor=request.user, meeting=meeting)
     messages.success(request, _("The meeting is closed: its decisions and minutes are final."))
     return redirect(meeting)

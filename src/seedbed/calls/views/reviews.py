@@ -1,7 +1,7 @@
 """Review pages: a reviewer's list and score sheet (with the conflict declaration), and the managers'
 reviewer assignment and ranking (with its CSV and XLSX export, ``?export=csv`` or ``xlsx``).
 
-Reviewers reach only their own live reviews (``review_selectors.get_review_for_user``); in a blind call the
+Reviewers reach only their own live reviews (``access.get_review_for_user``); in a blind call the
 sheet hides the applicant's identity. Managers see identities everywhere, exports included.
 """
 
@@ -21,9 +21,8 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from seedbed.calls import access, review_selectors, services
-from seedbed.calls.models import Application, Call, Review, ReviewStatus
-from seedbed.calls.review_forms import (
+from seedbed.calls import access, services
+from seedbed.calls.forms.reviews import (
     AssignForm,
     AssignmentFilterForm,
     AutoAssignForm,
@@ -32,6 +31,8 @@ from seedbed.calls.review_forms import (
     ReviewFilterForm,
     ReviewForm,
 )
+from seedbed.calls.models import Application, Call, Review, ReviewStatus
+from seedbed.calls.selectors import reviews as review_selectors
 from seedbed.core.exports import FORMATS, Column, write_table
 from seedbed.core.views.common import add_service_errors, paginate, querystring_without
 
@@ -96,7 +97,7 @@ def _add_review_errors(form: ReviewForm, error: ValidationError) -> None:
 
 @login_required
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    review = review_selectors.get_review_for_user(request.user, pk)
+    review = access.get_review_for_user(request.user, pk)
     if request.method != "POST":
         return _render_review(request, review)
     criteria = list(review.application.call.criteria.order_by("position"))
@@ -127,7 +128,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review_conflict(request: HttpRequest, pk: int) -> HttpResponse:
-    review = review_selectors.get_review_for_user(request.user, pk)
+    review = access.get_review_for_user(request.user, pk)
     form = ConflictForm(request.POST)
     if form.is_valid():
         try:

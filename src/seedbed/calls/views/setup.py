@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from seedbed.calls import access, selectors, services
-from seedbed.calls.application_forms import AnswerForm
 from seedbed.calls.forms import (
     CriterionForm,
     MoveForm,
@@ -31,6 +30,7 @@ from seedbed.calls.forms import (
     SectionForm,
     ThemeForm,
 )
+from seedbed.calls.forms.applications import AnswerForm
 from seedbed.calls.models import Application, Call, QuestionKind, RuleCheck, Theme
 from seedbed.core.views.common import add_service_errors
 

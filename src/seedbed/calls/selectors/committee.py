@@ -1,8 +1,5 @@
-"""The investment committee's access rules and reads: who sees which meeting, and the agenda with its
-tallies in a fixed number of queries. Pages, the API and the services share them.
-
-(Kept apart from ``access.py`` and ``selectors.py`` while those are being written by others; they can move
-there as they are.)
+"""The investment committee's reads: the agenda with its tallies in a fixed number of queries. Who sees
+which meeting is in ``access`` (``get_meeting_for_user``); the decisions below are enforced there.
 
 Decisions:
 
@@ -23,9 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from seedbed.calls import access
 from seedbed.calls.models import (
@@ -40,62 +35,8 @@ from seedbed.calls.models import (
     Vote,
     VoteChoice,
 )
-from seedbed.core.access import is_signed_in
 from seedbed.core.models import User
 from seedbed.core.roles import Role
-
-# --- Access -------------------------------------------------------------------------------------------
-
-
-def can_run_meetings(user: Any) -> bool:
-    return access.can_manage_applications(user)
-
-
-def can_view_meetings(user: Any) -> bool:
-    """Whether the user has a list of meetings at all (the navigation's "Committee" entry)."""
-    return can_run_meetings(user) or access.can_sit_on_committee(user)
-
-
-def meetings_for_user(user: Any) -> QuerySet[Meeting]:
-    if not is_signed_in(user):
-        return Meeting.objects.none()
-    if can_run_meetings(user):
-        return Meeting.objects.all()
-    if access.can_sit_on_committee(user):
-        return Meeting.objects.filter(members=user)  # one row per meeting: a single member is joined
-    return Meeting.objects.none()
-
-
-def get_meeting_for_user(user: Any, pk: Any, write: bool = False) -> Meeting:
-    """``write`` means running the meeting (its details, agenda, decisions, minutes): managers only. A
-    meeting the user may not see is a 404 even when writing."""
-    try:
-        meeting = meetings_for_user(user).select_related("call__fund").get(pk=pk)
-    except (Meeting.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if write and not can_run_meetings(user):
-        raise PermissionDenied
-    return meeting
-
-
-def get_item_for_user(user: Any, meeting: Meeting, item_pk: Any) -> AgendaItem:
-    """An item of ``meeting`` (already checked with ``get_meeting_for_user``)."""
-    try:
-        item = AgendaItem.objects.select_related("application__organization").get(pk=item_pk, meeting=meeting)
-    except (AgendaItem.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    item.meeting = meeting
-    item.application.call = meeting.call
-    return item
-
-
-def is_meeting_member(user: Any, meeting: Meeting) -> bool:
-    return (
-        is_signed_in(user)
-        and access.can_sit_on_committee(user)
-        and meeting.members.filter(pk=user.pk).exists()
-    )
-
 
 # --- Reads --------------------------------------------------------------------------------------------
 
@@ -111,7 +52,7 @@ def committee_members() -> QuerySet[User]:
 
 def meeting_list(*, user: Any, call: Call | None = None) -> QuerySet[Meeting]:
     """Meetings the user sees, latest first, with their agenda and member counts (one query)."""
-    qs = meetings_for_user(user)
+    qs = access.meetings_for_user(user)
     if call is not None:
         qs = qs.filter(call=call)
     return (

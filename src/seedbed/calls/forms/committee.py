@@ -8,9 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from seedbed.calls.committee_selectors import agenda_candidates, committee_members
-from seedbed.calls.forms import WallClockField
+from seedbed.calls.forms.setup import WallClockField
 from seedbed.calls.models import Application, Call, ItemDecision, Meeting, VoteChoice
+from seedbed.calls.selectors.committee import agenda_candidates, committee_members
 from seedbed.core.models import User
 
 

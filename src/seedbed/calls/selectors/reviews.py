@@ -32,7 +32,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Round
-from django.http import Http404
 
 from seedbed.calls import access
 from seedbed.calls.models import (
@@ -93,30 +92,6 @@ def eligible_reviewers(application: Application) -> QuerySet[User]:
     )
 
 
-# --- Access -------------------------------------------------------------------------------------------
-
-
-def reviews_for_user(user: Any) -> QuerySet[Review]:
-    """The reviews ``user`` works on or has submitted: their own, live, of submitted applications."""
-    if not access.can_review(user):
-        return Review.objects.none()
-    return Review.objects.filter(reviewer=user, status__in=LIVE_REVIEW_STATUSES).exclude(
-        application__status=ApplicationStatus.DRAFT
-    )
-
-
-def get_review_for_user(user: Any, pk: Any) -> Review:
-    """The review, or 404 (someone else's, recused, or not a reviewer). Scoring rules are the service's."""
-    try:
-        return (
-            reviews_for_user(user)
-            .select_related("application__call", "application__stage", "application__organization__country")
-            .get(pk=pk)
-        )
-    except (Review.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
 def identity_visible_annotation(user: Any, prefix: str = "application__") -> Any:
     """``access.identity_visible`` as a boolean expression over a queryset (of reviews with
     ``prefix="application__"``, of applications with ``prefix=""``), so that lists need no query per row."""
@@ -139,7 +114,7 @@ REVIEW_STATUS_FILTERS = ("assigned", "draft", "submitted", "open")
 def review_list(*, user: Any, call: str = "", status: str = "") -> QuerySet[Review]:
     """The reviewer's assignments: unfinished first, soonest due first. ``call`` is a call's short name;
     ``status`` one of ``REVIEW_STATUS_FILTERS`` (``open``: not yet submitted)."""
-    qs = reviews_for_user(user)
+    qs = access.reviews_for_user(user)
     if call:
         qs = qs.filter(application__call__slug=call)
     if status == "open":
@@ -167,7 +142,9 @@ def review_list(*, user: Any, call: str = "", status: str = "") -> QuerySet[Revi
 
 def reviewed_calls(user: Any) -> QuerySet[Call]:
     """The calls in which ``user`` has live reviews (the list's filter)."""
-    return Call.objects.filter(pk__in=reviews_for_user(user).values("application__call")).order_by("title")
+    return Call.objects.filter(pk__in=access.reviews_for_user(user).values("application__call")).order_by(
+        "title"
+    )
 
 
 # --- One review's sheet -----------------------------------------------------------------------------------
