@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from seedbed.calls import services
-from seedbed.calls.models import Call
+from seedbed.calls.models import Call, Theme
 from seedbed.funds.assets import assets_sync
 from seedbed.funds.models import Asset, Fund
 
@@ -113,3 +113,14 @@ def make_application(countries: Any) -> Callable[..., Any]:
         )
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def _seeded_themes(db: Any) -> None:
+    """The themes migration 0002 seeds. Browser tests (live server) flush the database after each test,
+    seeded rows included, so a test that runs after them in the same process would otherwise find none."""
+    import importlib
+
+    seed = importlib.import_module("seedbed.calls.migrations.0002_seed_themes")
+    for name, slug in seed.THEMES:
+        Theme.objects.get_or_create(slug=slug, defaults={"name": name})
