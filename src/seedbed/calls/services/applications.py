@@ -167,7 +167,9 @@ def _require_open(call: Call, now: dt.datetime) -> None:
 
 def _lock_draft(actor: Any, application: Application) -> Application:
     locked = (
-        Application.objects.select_for_update().select_related("call", "organization").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "organization")
+        .get(pk=application.pk)
     )
     if not access.is_member(actor, locked):
         raise PermissionDenied
@@ -527,7 +529,9 @@ def application_submit(
 def application_withdraw(*, actor: Any, application: Application, reason: str = "") -> Application:
     """The organization withdraws a submitted application that is not yet decided."""
     application = (
-        Application.objects.select_for_update().select_related("call", "organization").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "organization")
+        .get(pk=application.pk)
     )
     if not access.is_member(actor, application):
         raise PermissionDenied
@@ -560,7 +564,9 @@ def eligibility_override(
     if not access.can_manage_applications(actor):
         raise PermissionDenied
     check = (
-        EligibilityCheck.objects.select_for_update().select_related("application", "rule").get(pk=check.pk)
+        EligibilityCheck.objects.select_for_update(of=("self",))
+        .select_related("application", "rule")
+        .get(pk=check.pk)
     )
     errors: dict[str, list[str]] = {}
     if decision not in (CheckResult.PASSED, CheckResult.FAILED):

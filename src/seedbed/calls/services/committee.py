@@ -75,12 +75,12 @@ def _require_runner(actor: Any) -> None:
 
 
 def _locked_meeting(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("call").get(pk=meeting.pk)
+    return Meeting.objects.select_for_update(of=("self",)).select_related("call").get(pk=meeting.pk)
 
 
 def _locked_item(item: AgendaItem, meeting: Meeting) -> AgendaItem:
     locked = (
-        AgendaItem.objects.select_for_update()
+        AgendaItem.objects.select_for_update(of=("self",))
         .select_related("application__organization")
         .get(pk=item.pk, meeting=meeting)
     )
@@ -467,7 +467,7 @@ def decision_record(*, actor: Any, item: AgendaItem, decision: str, note: str = 
     application = item.application
     if decision != ItemDecision.DEFERRED:
         application = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("call", "organization", "stage")
             .get(pk=item.application_id)
         )

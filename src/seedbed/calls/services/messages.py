@@ -132,7 +132,7 @@ def applications_move(
     message_ids: list[int] = []
     pks = [application.pk for application in applications]
     locked = list(
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("call", "organization", "stage")
         .filter(pk__in=pks)
         .order_by("pk")

@@ -378,7 +378,9 @@ def review_save(
     """Save the reviewer's scores (``{criterion id: (score or None, comment)}``; criteria left out keep
     what was saved) as a draft, or submit them: every criterion then needs a score from 1 to 5, and the
     total becomes their weighted mean. Only the review's reviewer; refused once submitted or recused."""
-    review = Review.objects.select_for_update().select_related("application__call").get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(of=("self",)).select_related("application__call").get(pk=review.pk)
+    )
     if not is_signed_in(actor) or review.reviewer_id != actor.pk:
         raise PermissionDenied
     if review.status == ReviewStatus.RECUSED:

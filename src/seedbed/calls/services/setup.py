@@ -152,7 +152,9 @@ def _refuse_after_opening(call: Call, what: str) -> None:
 
 
 def _locked(call: Call) -> Call:
-    return Call.objects.select_for_update().select_related("fund__reporting_asset").get(pk=call.pk)
+    return (
+        Call.objects.select_for_update(of=("self",)).select_related("fund__reporting_asset").get(pk=call.pk)
+    )
 
 
 def _unique_slug(title: str, exclude_pk: int | None = None) -> str:
