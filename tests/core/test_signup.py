@@ -510,3 +510,12 @@ def test_from_sign_up_to_member(kijani, client_for, django_capture_on_commit_cal
     amina = User.objects.get(email="amina.yusuf@example.org")
     assert Membership.objects.filter(user=amina, organization=kijani).exists()
     assert "Kijani Data Labs" in text(visitor.get(reverse("home")))
+
+
+def test_an_address_typed_with_capitals_signs_in(signed_up):
+    user, link = signed_up
+    Client().get(link)
+    visitor = Client()
+    response = visitor.post(reverse("login"), {"username": "Amina.Yusuf@Example.org", "password": PASSPHRASE})
+    assert response.status_code == 302
+    assert visitor.session["_auth_user_id"] == str(user.pk)

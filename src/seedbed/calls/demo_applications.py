@@ -471,6 +471,12 @@ def load_applications(*, open_call: Call, cohorts: list[Call]) -> int:
             "next three weeks; we may write to you with questions.",
         )
     _meeting(open_call, committee, by_stage.get(StageKind.COMMITTEE, []), now)
+    # Reviews of the shortlist are due in ten days, of due diligence in three weeks: the worker reminds
+    # reviewers a few days before (the call's reminder_days).
+    due = now.replace(hour=17, minute=0, second=0, microsecond=0)
+    stages = open_call.stages.all()
+    stages.filter(kind=StageKind.SHORTLIST).update(closes_at=due + dt.timedelta(days=10))
+    stages.filter(kind=StageKind.DUE_DILIGENCE).update(closes_at=due + dt.timedelta(days=21))
 
     for cohort in cohorts:
         cohort_plan = [

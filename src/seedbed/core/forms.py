@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
 from django.utils.translation import gettext_lazy as _
 
@@ -228,3 +229,18 @@ class TotpForm(forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
         ),
     )
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, except that an e-mail address typed with capitals still signs in: people
+    who signed up themselves have their address, in lower case, as their username."""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        if (
+            "@" in username
+            and username != username.lower()
+            and not User.objects.filter(username=username).exists()
+        ):
+            self.cleaned_data["username"] = username.lower()
+        return super().clean()
