@@ -6,6 +6,7 @@ until it is added here."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -255,3 +256,116 @@ def test_writes_change_nothing_for_people_without_a_role_in_the_call(
         assert code in (("L",) if persona == "anon" else (403, 404)), (name, code)
     assert AuditEvent.objects.count() == before
     assert Call.objects.get(pk=world["draft_call"].pk).rules.count() == 1
+
+
+# --- The API -------------------------------------------------------------------------------------------
+
+
+def _api(w: dict[str, Any]) -> dict[str, str]:
+    o, a = w["open_call"].slug, w["application"].pk
+    return {
+        "list_calls": "/api/calls",
+        "get_call": f"/api/calls/{o}",
+        "get_call (not yet open)": f"/api/calls/{w['draft_call'].slug}",
+        "list_my_applications": "/api/applications",
+        "get_application": f"/api/applications/{a}",
+        "get_application (draft)": f"/api/applications/{w['draft'].pk}",
+        "list_call_applications": f"/api/calls/{o}/applications",
+        "list_reviews": "/api/reviews",
+        "get_review": f"/api/reviews/{w['review'].pk}",
+        "call_ranking": f"/api/calls/{o}/ranking",
+        "list_meetings": "/api/meetings",
+        "get_meeting": f"/api/meetings/{w['meeting'].pk}",
+    }
+
+
+# fmt: off
+API_EXPECTED: dict[str, tuple[int, ...]] = {
+    # endpoint                    anon  f.mgr admin  rev.  comm.  fin.  ment. focal appl. outs. member
+    "list_calls":                 (200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200),
+    "get_call":                   (200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200),
+    "get_call (not yet open)":    (404,  200,  200,  200,  200,  200,  200,  200,  404,  404,  404),
+    "list_my_applications":       (401,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200),
+    "get_application":            (401,  200,  200,  200,  200,  404,  404,  404,  404,  404,  200),
+    "get_application (draft)":    (401,  404,  404,  404,  404,  404,  404,  404,  404,  404,  404),
+    "list_call_applications":     (401,  200,  200,  403,  403,  403,  403,  403,  403,  403,  403),
+    "list_reviews":               (401,  403,  403,  200,  403,  403,  403,  403,  403,  403,  403),
+    "get_review":                 (401,  404,  404,  200,  404,  404,  404,  404,  404,  404,  404),
+    "call_ranking":               (401,  200,  200,  403,  403,  403,  403,  403,  403,  403,  403),
+    "list_meetings":              (401,  200,  200,  403,  200,  403,  403,  403,  403,  403,  403),
+    "get_meeting":                (401,  200,  200,  404,  200,  404,  404,  404,  404,  404,  404),
+}
+# fmt: on
+
+# Writes through the API; each area's tests check who may use them.
+API_WRITES = {
+    "save_application": ("patch", "/api/applications/{a}"),
+    "start_application": ("post", "/api/calls/{o}/applications"),
+    "submit_application": ("post", "/api/applications/{a}/submit"),
+    "withdraw_application": ("post", "/api/applications/{a}/withdraw"),
+    "save_review": ("put", "/api/reviews/{r}"),
+    "declare_review_conflict": ("post", "/api/reviews/{r}/conflict"),
+    "vote_on_item": ("post", "/api/meetings/{m}/items/{i}/vote"),
+    "declare_item_conflict": ("post", "/api/meetings/{m}/items/{i}/conflict"),
+    "decide_item": ("post", "/api/meetings/{m}/items/{i}/decision"),
+    "replace_rules": ("put", "/api/calls/{d}/rules"),
+    "replace_rubric": ("put", "/api/calls/{d}/rubric"),
+    "replace_form": ("put", "/api/calls/{d}/form"),
+}
+
+
+def test_every_calls_endpoint_is_in_the_matrix(world: dict[str, Any]) -> None:
+    from seedbed.calls.api import router
+
+    operations = {op.view_func.__name__ for ops in router.path_operations.values() for op in ops.operations}
+    listed = {label.split(" (")[0] for label in API_EXPECTED}
+    assert operations == listed | set(API_WRITES)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_api_gives_each_persona_what_the_matrix_says(
+    persona: str, world: dict[str, Any], personas: dict[str, Any], client_for: Any
+) -> None:
+    client = _client(persona, personas, world, client_for)
+    column = PERSONAS.index(persona)
+    got = {label: client.get(url).status_code for label, url in _api(world).items()}
+    assert got == {label: codes[column] for label, codes in API_EXPECTED.items()}
+
+
+@pytest.mark.parametrize(
+    "persona", ["anon", "finance_officer", "mentor", "focal_point", "applicant", "outsider"]
+)
+def test_api_writes_change_nothing_for_people_without_a_role_in_the_call(
+    persona: str, world: dict[str, Any], personas: dict[str, Any], client_for: Any
+) -> None:
+    client = _client(persona, personas, world, client_for)
+    values = {
+        "a": world["application"].pk,
+        "o": world["open_call"].slug,
+        "d": world["draft_call"].slug,
+        "r": world["review"].pk,
+        "m": world["meeting"].pk,
+        "i": world["item"].pk,
+    }
+    before = AuditEvent.objects.count()
+    bodies = {
+        "start_application": {"organization": "kijani-data-labs", "title": "Mine"},
+        "vote_on_item": {"choice": "approve"},
+        "decide_item": {"decision": "approve", "note": "x"},
+        "declare_item_conflict": {"note": "x"},
+        "declare_review_conflict": {"note": "x"},
+        "replace_rules": {"rules": []},
+        "replace_rubric": {"criteria": []},
+        "replace_form": {"questions": [], "sections": []},
+        "save_review": {"scores": {}, "comment": "", "submit": False},
+        "save_application": {"title": "Mine"},
+        "withdraw_application": {"reason": ""},
+    }
+    for name, (method, template) in sorted(API_WRITES.items()):
+        url = template.format(**values)
+        response = getattr(client, method)(
+            url, data=json.dumps(bodies.get(name, {})), content_type="application/json"
+        )
+        allowed = (401,) if persona == "anon" else (403, 404, 422)
+        assert response.status_code in allowed, (name, response.status_code)
+    assert AuditEvent.objects.count() == before
