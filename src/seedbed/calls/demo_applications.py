@@ -92,7 +92,7 @@ _PRODUCTS = {
     "identity": "Birth Register",
     "connectivity": "School Speed",
     "nutrition": "Feeding Guide",
-    "safety": "Safe Report",
+    "safety": "Help Line",
     "climate": "Flood Alert",
 }
 _LICENCES = ("Apache-2.0", "MIT", "GPL-3.0-or-later", "AGPL-3.0", "MPL-2.0")
@@ -443,6 +443,7 @@ def load_applications(*, open_call: Call, cohorts: list[Call]) -> int:
     own = Organization.objects.filter(memberships__user=demo_applicant).first() if demo_applicant else None
     if own is not None:
         plan = [(ApplicationStatus.SUBMITTED, StageKind.SHORTLIST, Outcome.PENDING), *plan[:-1]]
+    rng.shuffle(organizations)  # stages get a mix of names, not alphabetical runs
     open_orgs, rest = _match(organizations, plan[1:] if own is not None else plan)
     if own is not None:
         open_orgs = [own, *open_orgs]
