@@ -18,15 +18,12 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from seedbed.calls.models import (
-    AUTOMATIC_KINDS,
     CHOICE_KINDS,
     Call,
     Criterion,
     EligibilityRule,
     Question,
     QuestionKind,
-    RuleCheck,
-    RuleKind,
     Section,
     Theme,
 )
@@ -36,10 +33,10 @@ from seedbed.calls.services.setup import (
     _next_position,
     _refuse_after_opening,
     _require_manager,
+    _rule_values,
     _validate_question,
 )
 from seedbed.core.audit import apply_changes, audit_record
-from seedbed.core.models import OrganizationKind
 
 DIRECTIONS = ("up", "down")
 MAX_WEIGHT = 100
@@ -104,35 +101,6 @@ def _prefixed(errors: dict[str, list[str]], prefix: str, error: ValidationError)
 
 
 # --- Eligibility rules --------------------------------------------------------------------------------
-
-
-def _rule_values(
-    *, kind: str, organization_kinds: Iterable[str], text: str, check_mode: str | None
-) -> dict[str, Any]:
-    """The same rules as ``eligibility_rule_create``; text is kept for other rules only."""
-    kinds = list(organization_kinds or [])
-    text = str(text or "").strip()
-    errors: dict[str, list[str]] = {}
-    if kind not in RuleKind.values:
-        errors["kind"] = [_("Choose a kind of rule.")]
-    if kind == RuleKind.ORGANIZATION_KINDS and (not kinds or set(kinds) - set(OrganizationKind.values)):
-        errors["organization_kinds"] = [_("Choose the kinds of organization that may apply.")]
-    if kind == RuleKind.CUSTOM and not text:
-        errors["text"] = [_("Write the rule.")]
-    automatic = kind in AUTOMATIC_KINDS
-    mode = check_mode or (RuleCheck.AUTOMATIC if automatic else RuleCheck.APPLICANT_ANSWERS)
-    if mode not in RuleCheck.values:
-        errors["check_mode"] = [_("Choose how the rule is checked.")]
-    elif mode == RuleCheck.AUTOMATIC and not automatic:
-        errors["check_mode"] = [_("Seedbed cannot check this rule by itself: the applicant answers it.")]
-    if errors:
-        raise ValidationError(errors)
-    return {
-        "kind": kind,
-        "organization_kinds": list(dict.fromkeys(kinds)) if kind == RuleKind.ORGANIZATION_KINDS else [],
-        "text": text if kind == RuleKind.CUSTOM else "",
-        "check_mode": str(mode),
-    }
 
 
 @transaction.atomic

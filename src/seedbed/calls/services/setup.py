@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from seedbed.calls import access
 from seedbed.calls.models import (
+    AUTOMATIC_KINDS,
     CHOICE_KINDS,
     Call,
     Criterion,
@@ -356,6 +357,36 @@ def _next_position(items: Any) -> int:
     return int(items.aggregate(top=Max("position"))["top"] or 0) + 1
 
 
+def _rule_values(
+    *, kind: str, organization_kinds: Iterable[str], text: str, check_mode: str | None
+) -> dict[str, Any]:
+    """A rule's values, checked: rules the directory can decide are checked automatically unless told
+    otherwise; text is kept for other rules only."""
+    kinds = list(organization_kinds or [])
+    text = str(text or "").strip()
+    errors: dict[str, list[str]] = {}
+    if kind not in RuleKind.values:
+        errors["kind"] = [_("Choose a kind of rule.")]
+    if kind == RuleKind.ORGANIZATION_KINDS and (not kinds or set(kinds) - set(OrganizationKind.values)):
+        errors["organization_kinds"] = [_("Choose the kinds of organization that may apply.")]
+    if kind == RuleKind.CUSTOM and not text:
+        errors["text"] = [_("Write the rule.")]
+    automatic = kind in AUTOMATIC_KINDS
+    mode = check_mode or (RuleCheck.AUTOMATIC if automatic else RuleCheck.APPLICANT_ANSWERS)
+    if mode not in RuleCheck.values:
+        errors["check_mode"] = [_("Choose how the rule is checked.")]
+    elif mode == RuleCheck.AUTOMATIC and not automatic:
+        errors["check_mode"] = [_("Seedbed cannot check this rule by itself: the applicant answers it.")]
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "kind": kind,
+        "organization_kinds": list(dict.fromkeys(kinds)) if kind == RuleKind.ORGANIZATION_KINDS else [],
+        "text": text if kind == RuleKind.CUSTOM else "",
+        "check_mode": str(mode),
+    }
+
+
 @transaction.atomic
 def eligibility_rule_create(
     *,
@@ -370,28 +401,9 @@ def eligibility_rule_create(
     _require_manager(actor)
     call = _locked(call)
     _refuse_after_opening(call, _("eligibility rules"))
-    kinds = list(organization_kinds)
-    errors: dict[str, list[str]] = {}
-    if kind not in RuleKind.values:
-        errors["kind"] = [_("Choose a kind of rule.")]
-    if kind == RuleKind.ORGANIZATION_KINDS and (not kinds or set(kinds) - set(OrganizationKind.values)):
-        errors["organization_kinds"] = [_("Choose the kinds of organization that may apply.")]
-    if kind == RuleKind.CUSTOM and not text.strip():
-        errors["text"] = [_("Write the rule.")]
-    automatic = kind in {RuleKind.PROGRAMME_COUNTRY, RuleKind.ORGANIZATION_KINDS}
-    mode = check_mode or (RuleCheck.AUTOMATIC if automatic else RuleCheck.APPLICANT_ANSWERS)
-    if mode == RuleCheck.AUTOMATIC and not automatic:
-        errors["check_mode"] = [_("Seedbed cannot check this rule by itself: the applicant answers it.")]
-    if errors:
-        raise ValidationError(errors)
-    rule = EligibilityRule.objects.create(
-        call=call,
-        position=_next_position(call.rules),
-        kind=kind,
-        organization_kinds=kinds if kind == RuleKind.ORGANIZATION_KINDS else [],
-        text=text.strip(),
-        check_mode=mode,
-    )
+    values = _rule_values(kind=kind, organization_kinds=organization_kinds, text=text, check_mode=check_mode)
+    rule = EligibilityRule.objects.create(call=call, position=_next_position(call.rules), **values)
+    mode = values["check_mode"]
     audit_record(
         actor=actor,
         action="call.rule_create",

@@ -348,12 +348,17 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Managers -----------------------------------------------------------------------------------------
 
 
+def _managed_application(request: HttpRequest, pk: int) -> Application:
+    """An application a fund manager acts on (overrides, messages, moves)."""
+    if not access.can_manage_applications(request.user):
+        raise PermissionDenied
+    return access.get_application_for_user(request.user, pk)
+
+
 @login_required
 @require_POST
 def eligibility_override(request: HttpRequest, pk: int, check_pk: int) -> HttpResponse:
-    if not access.can_manage_applications(request.user):
-        raise PermissionDenied
-    application = access.get_application_for_user(request.user, pk)
+    application = _managed_application(request, pk)
     check = get_object_or_404(EligibilityCheck, pk=check_pk, application=application)
     form = OverrideForm(request.POST)
     if form.is_valid():
@@ -376,9 +381,7 @@ def eligibility_override(request: HttpRequest, pk: int, check_pk: int) -> HttpRe
 @login_required
 @require_POST
 def application_message(request: HttpRequest, pk: int) -> HttpResponse:
-    if not access.can_manage_applications(request.user):
-        raise PermissionDenied
-    application = access.get_application_for_user(request.user, pk)
+    application = _managed_application(request, pk)
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
@@ -424,9 +427,7 @@ def _manager_call(request: HttpRequest, slug: str) -> Call:
 @login_required
 @require_POST
 def application_move(request: HttpRequest, pk: int) -> HttpResponse:
-    if not access.can_manage_applications(request.user):
-        raise PermissionDenied
-    application = access.get_application_for_user(request.user, pk)
+    application = _managed_application(request, pk)
     form, moved = _move(request, application.call, Application.objects.filter(pk=application.pk))
     if form.errors:
         messages.error(
