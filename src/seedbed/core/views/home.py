@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,15 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from seedbed.core import access, selectors
+from seedbed.core.attention import Attention, from_parts
 from seedbed.core.models import Country, Organization, User
 from seedbed.core.roles import TWO_FACTOR_ROLES, Role
-
-
-@dataclass(frozen=True)
-class Attention:
-    text: str
-    url: str
-    link_text: str
 
 
 def _attention_for(user: User) -> list[Attention]:
@@ -88,7 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     assert isinstance(user, User)
     context = {
-        "attention": _attention_for(user),
+        "attention": _attention_for(user) + from_parts(user),
         "memberships": selectors.memberships_of(user),
         "jobs": selectors.recent_jobs_for(user),
         "can_invite": access.can_invite(user),
