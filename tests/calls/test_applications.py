@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from seedbed.calls import services
 from seedbed.calls.models import (
@@ -244,6 +244,10 @@ def test_screening_gives_the_reason_for_each_failed_rule(
     }
     assert "Switzerland is not a UNICEF programme country" in reasons[RuleKind.PROGRAMME_COUNTRY]
     assert "which this call does not accept" in reasons[RuleKind.ORGANIZATION_KINDS]
+    # Stored as a code: each reader reads the reason in their own language, names included.
+    check = application.eligibility_checks.get(rule__kind=RuleKind.PROGRAMME_COUNTRY)
+    with translation.override("fr"):
+        assert "Suisse" in check.reason and "Switzerland" not in check.reason
     application.refresh_from_db()
     assert application.eligibility == Eligibility.INELIGIBLE
 

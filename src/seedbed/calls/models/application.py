@@ -13,10 +13,11 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from seedbed.calls.models.call import Call, EligibilityRule, Question, Stage
-from seedbed.core.models import Organization
+from seedbed.core.models import Organization, OrganizationKind, country_name_catalog
 
 
 class ApplicationStatus(models.TextChoices):
@@ -157,6 +158,18 @@ class ApplicationFile(models.Model):
         return self.name
 
 
+# What the screening says about a rule; ``EligibilityCheck.reason`` fills in the values.
+REASONS = {
+    "no_country": _("The organization has no country in the directory."),
+    "programme_country": _("%(country)s is a UNICEF programme country."),
+    "not_programme_country": _("%(country)s is not a UNICEF programme country."),
+    "kind_allowed": _("The organization is a %(kind)s."),
+    "kind_not_allowed": _("The organization is a %(kind)s, which this call does not accept."),
+    "applicant_meets": _("The applicant says they meet this rule."),
+    "applicant_does_not_meet": _("The applicant says they do not meet this rule."),
+}
+
+
 class CheckResult(models.TextChoices):
     PASSED = "passed", _("Meets the rule")
     FAILED = "failed", _("Does not meet the rule")
@@ -169,7 +182,10 @@ class EligibilityCheck(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="eligibility_checks")
     rule = models.ForeignKey(EligibilityRule, on_delete=models.PROTECT, related_name="checks")
     result = models.CharField(_("screening result"), max_length=12, choices=CheckResult.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    # Why, as a code and its values, so that each reader reads it in their own language (``reason``).
+    reason_code = models.CharField(max_length=32, choices=[(code, code) for code in REASONS], blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
+    applicant_note = models.TextField(_("the applicant's note"), blank=True)
     override = models.CharField(
         _("manager's decision"), max_length=12, choices=CheckResult.choices, blank=True
     )
@@ -201,6 +217,20 @@ class EligibilityCheck(models.Model):
     @property
     def outcome_label(self) -> Any:
         return CheckResult(self.outcome).label
+
+    @property
+    def reason(self) -> str:
+        """The reason in the reader's language, followed by the applicant's own note if any."""
+        template = REASONS.get(self.reason_code)
+        text = ""
+        if template is not None:
+            params = dict(self.reason_params or {})
+            if "country" in params:
+                params["country"] = country_name_catalog(get_language() or "en").gettext(params["country"])
+            if "kind" in params and params["kind"] in OrganizationKind.values:
+                params["kind"] = str(OrganizationKind(params["kind"]).label)
+            text = str(template) % params
+        return f"{text} {self.applicant_note}".strip()
 
 
 class MessageKind(models.TextChoices):

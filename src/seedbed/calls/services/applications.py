@@ -430,36 +430,35 @@ def _submitted_copy(application: Application) -> list[dict[str, str]]:
     return copy
 
 
-def _check(application: Application, rule: EligibilityRule) -> tuple[str, str]:
-    """The screening result of one rule and the reason, as the applicant and managers read it."""
+def _check(application: Application, rule: EligibilityRule) -> EligibilityCheck:
+    """The screening result of one rule, with the reason as a code and its values (each reader reads it in
+    their own language) and the applicant's own note."""
+    check = EligibilityCheck(application=application, rule=rule, result=CheckResult.TO_VERIFY)
     if rule.check_mode == RuleCheck.AUTOMATIC:
         organization = application.organization
         passed = rule.evaluate(organization)
         if rule.kind == RuleKind.PROGRAMME_COUNTRY:
             if organization.country is None:
-                return CheckResult.FAILED, _("The organization has no country in the directory.")
-            if passed:
-                return CheckResult.PASSED, _("%(country)s is a UNICEF programme country.") % {
-                    "country": organization.country.name
+                check.result, check.reason_code = CheckResult.FAILED, "no_country"
+            else:
+                check.result = CheckResult.PASSED if passed else CheckResult.FAILED
+                check.reason_code = "programme_country" if passed else "not_programme_country"
+                check.reason_params = {
+                    "country": organization.country.name,
+                    "iso2": organization.country.iso2,
                 }
-            return CheckResult.FAILED, _("%(country)s is not a UNICEF programme country.") % {
-                "country": organization.country.name
-            }
-        if rule.kind == RuleKind.ORGANIZATION_KINDS:
-            kind = organization.get_kind_display()
-            if passed:
-                return CheckResult.PASSED, _("The organization is a %(kind)s.") % {"kind": kind}
-            return CheckResult.FAILED, _(
-                "The organization is a %(kind)s, which this call does not accept."
-            ) % {"kind": kind}
-        return CheckResult.TO_VERIFY, ""
+        elif rule.kind == RuleKind.ORGANIZATION_KINDS:
+            check.result = CheckResult.PASSED if passed else CheckResult.FAILED
+            check.reason_code = "kind_allowed" if passed else "kind_not_allowed"
+            check.reason_params = {"kind": organization.kind}
+        return check
     answer = application.rule_answers.get(str(rule.pk)) or {}
-    note = answer.get("note") or ""
+    check.applicant_note = str(answer.get("note") or "")
     if answer.get("meets") is False:
-        return CheckResult.FAILED, _("The applicant says they do not meet this rule.") + (
-            f" {note}" if note else ""
-        )
-    return CheckResult.TO_VERIFY, _("The applicant says they meet this rule.") + (f" {note}" if note else "")
+        check.result, check.reason_code = CheckResult.FAILED, "applicant_does_not_meet"
+    else:
+        check.reason_code = "applicant_meets"
+    return check
 
 
 def _summarize(checks: list[EligibilityCheck]) -> str:
@@ -473,10 +472,7 @@ def _summarize(checks: list[EligibilityCheck]) -> str:
 
 def eligibility_screen(application: Application) -> list[EligibilityCheck]:
     """Run every rule of the call against ``application`` and store the results (inside a service)."""
-    checks = []
-    for rule in application.call.rules.order_by("position"):
-        result, reason = _check(application, rule)
-        checks.append(EligibilityCheck(application=application, rule=rule, result=result, reason=reason))
+    checks = [_check(application, rule) for rule in application.call.rules.order_by("position")]
     EligibilityCheck.objects.filter(application=application).delete()
     EligibilityCheck.objects.bulk_create(checks)
     application.eligibility = _summarize(checks)
