@@ -11,6 +11,8 @@ Environment variables (all optional for the demo; see docs/configuration.md):
 - ``ALLOWED_HOSTS``     comma-separated (default ``127.0.0.1,localhost``)
 - ``EMAIL_URL``-style settings: ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``,
   ``EMAIL_USE_TLS``, ``DEFAULT_FROM_EMAIL``; without ``EMAIL_HOST`` mail is printed to the console
+- ``SEEDBED_UPLOAD_MAX_MB`` the largest upload accepted at all, in MB (default 100); each file question
+  sets its own, smaller limit
 - ``SEEDBED_SITE_URL``  the site's address, for links in e-mails sent by the worker
   (default ``http://127.0.0.1:8000``)
 - ``SEEDBED_SIGNUP_OPEN`` ``0`` closes applicants' self sign-up at ``/accounts/signup/`` (default open)
@@ -254,6 +256,12 @@ STORAGES = {
 WHITENOISE_MANIFEST_STRICT = False
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
+SEEDBED_UPLOAD_MAX_MB = int(os.environ.get("SEEDBED_UPLOAD_MAX_MB", "100"))
+FILE_UPLOAD_HANDLERS = [
+    "seedbed.core.uploads.UploadCeilingHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 MEDIA_ROOT = DATA_DIR / "media"
 
 # --- E-mail ---------------------------------------------------------------------------------------

@@ -559,3 +559,18 @@ def test_assessment_settings_are_set_on_the_call_and_blind_review_is_fixed_once_
     )  # allowed when open
     open_call.refresh_from_db()
     assert open_call.reviewers_per_application == 4
+
+
+def test_an_upload_past_the_ceiling_is_not_read(
+    open_call: Call, draft: Application, applicant_org: Any, client_for: Any, settings: Any
+) -> None:
+    settings.SEEDBED_UPLOAD_MAX_MB = 1
+    applicant, _org = applicant_org
+    question = _questions(open_call)["Pitch deck"]
+    response = client_for(applicant).post(
+        reverse("application_file_upload", args=[draft.pk, question.pk]),
+        {"file": SimpleUploadedFile("deck.pdf", b"%PDF-" + b"0" * (3 * 1024 * 1024))},
+        follow=True,
+    )
+    assert "Choose a file to upload." in response.content.decode()
+    assert not draft.files.exists()
