@@ -632,3 +632,12 @@ def test_the_meeting_page_and_api_take_the_same_queries_however_long_the_agenda(
     for url in urls:
         with django_assert_max_num_queries(small[url]):
             assert client.get(url).status_code == 200
+
+
+def test_the_managers_list_of_meetings_links_to_where_a_meeting_is_created(
+    call, manager, members, client_for
+):
+    page = client_for(manager).get("/meetings/").content.decode()
+    assert f'href="/calls/{call.slug}/meetings/"' in page
+    member_page = client_for(members[0]).get("/meetings/").content.decode()
+    assert f'href="/calls/{call.slug}/meetings/"' not in member_page

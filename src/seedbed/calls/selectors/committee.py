@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from seedbed.calls import access
 from seedbed.calls.models import (
@@ -194,3 +195,8 @@ def agenda(meeting: Meeting, user: Any, *, item_pks: Iterable[int] | None = None
             )
         )
     return rows
+
+
+def calls_for_new_meetings(limit: int = 6) -> list[Call]:
+    """Where a manager creates a meeting: the calls that have opened, latest first."""
+    return list(Call.objects.filter(opens_at__lte=timezone.now()).order_by("-opens_at")[:limit])

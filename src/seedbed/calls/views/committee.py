@@ -82,7 +82,11 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "calls/committee/my_meetings.html",
-        {"page": page, "can_run": access.can_run_meetings(request.user)},
+        {
+            "page": page,
+            "can_run": access.can_run_meetings(request.user),
+            "calls": committee.calls_for_new_meetings() if access.can_run_meetings(request.user) else [],
+        },
     )
 
 
