@@ -574,3 +574,17 @@ def test_an_upload_past_the_ceiling_is_not_read(
     )
     assert "Choose a file to upload." in response.content.decode()
     assert not draft.files.exists()
+
+
+def test_default_stage_names_are_shown_in_the_readers_language(
+    open_call: Call, client_for: Any, make_application: Any
+) -> None:
+    application = make_application(open_call, "Nyota Health", stage_kind="shortlist")
+    client = client_for(application.organization.memberships.get().user)
+    client.cookies["django_language"] = "fr"
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert "Présélection" in page and "Shortlist" not in page
+    # A name a manager wrote is shown as written.
+    open_call.stages.filter(kind="shortlist").update(name="Short list 2026")
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert "Short list 2026" in page

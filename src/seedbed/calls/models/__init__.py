@@ -15,6 +15,7 @@ from seedbed.calls.models.application import (
 from seedbed.calls.models.call import (
     AUTOMATIC_KINDS,
     CHOICE_KINDS,
+    DEFAULT_STAGE_NAMES,
     Call,
     CallStatus,
     Criterion,
@@ -34,6 +35,7 @@ from seedbed.calls.models.review import LIVE_REVIEW_STATUSES, Conflict, Review, 
 __all__ = [
     "AUTOMATIC_KINDS",
     "CHOICE_KINDS",
+    "DEFAULT_STAGE_NAMES",
     "LIVE_REVIEW_STATUSES",
     "AgendaItem",
     "Application",

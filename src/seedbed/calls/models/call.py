@@ -227,6 +227,17 @@ class StageKind(models.TextChoices):
     DECISION = "decision", _("Decision")
 
 
+# The names new calls give their stages: shown in the reader's language while a manager keeps them.
+DEFAULT_STAGE_NAMES: dict[str, str] = {
+    StageKind.EXPRESSION_OF_INTEREST: "Expression of interest",
+    StageKind.ELIGIBILITY: "Eligibility screening",
+    StageKind.SHORTLIST: "Shortlist",
+    StageKind.DUE_DILIGENCE: "Due diligence",
+    StageKind.COMMITTEE: "Investment committee",
+    StageKind.DECISION: "Decision",
+}
+
+
 class Stage(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="stages")
     position = models.PositiveSmallIntegerField(_("position"))
@@ -245,6 +256,13 @@ class Stage(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name to show: a default name in the reader's language, a manager's own name as written."""
+        if self.kind in StageKind.values and self.name == DEFAULT_STAGE_NAMES.get(self.kind):
+            return str(StageKind(self.kind).label)
         return self.name
 
 

@@ -317,7 +317,7 @@ def assignment_table(call: Call, stage: int | None = None, short_only: bool = Fa
     qs = (
         assignable_applications(call)
         .select_related("organization", "stage")
-        .only("call__slug", "number", "title", "organization__name", "stage__name")
+        .only("call__slug", "number", "title", "organization__name", "stage__name", "stage__kind")
     )
     if stage:
         qs = qs.filter(stage__position=stage)
@@ -348,6 +348,7 @@ RANKING_COLUMNS = (
     "organization__name",
     "organization__country__name",
     "stage__name",
+    "stage__kind",
 )
 ELIGIBILITY_FILTERS = {"eligible", "to_verify", "ineligible", "none"}
 

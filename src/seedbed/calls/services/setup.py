@@ -23,6 +23,7 @@ from seedbed.calls import access
 from seedbed.calls.models import (
     AUTOMATIC_KINDS,
     CHOICE_KINDS,
+    DEFAULT_STAGE_NAMES,
     Call,
     Criterion,
     EligibilityRule,
@@ -46,14 +47,7 @@ ASSESSMENT_FIELDS = ("blind_review", "reviewers_per_application", "disagreement_
 # Short names that are pages of their own under /calls/.
 RESERVED_SLUGS = frozenset({"new"})
 
-DEFAULT_STAGES: list[tuple[str, str]] = [
-    (StageKind.EXPRESSION_OF_INTEREST, "Expression of interest"),
-    (StageKind.ELIGIBILITY, "Eligibility screening"),
-    (StageKind.SHORTLIST, "Shortlist"),
-    (StageKind.DUE_DILIGENCE, "Due diligence"),
-    (StageKind.COMMITTEE, "Investment committee"),
-    (StageKind.DECISION, "Decision"),
-]
+DEFAULT_STAGES: list[tuple[str, str]] = list(DEFAULT_STAGE_NAMES.items())
 
 # The default rubric: (name, weight, guidance for scores 1 to 5).
 DEFAULT_RUBRIC: list[tuple[str, int, list[str]]] = [
