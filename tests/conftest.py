@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from huey.contrib.djhuey import HUEY
@@ -37,6 +38,9 @@ def _fast_and_isolated(settings, tmp_path):
     }
     HUEY.immediate = True
     yield
+    # A request in another language (a language cookie) leaves that language active on the thread, and
+    # the next test calling a service directly would read its messages in it.
+    translation.deactivate()
 
 
 PASSWORD = "correct-horse-battery"
