@@ -43,6 +43,7 @@ from seedbed.calls.models import (
     Vote,
     VoteChoice,
 )
+from seedbed.calls.selectors.calls import applicant_rules
 from seedbed.calls.services.applications import eligibility_screen
 from seedbed.core.models import Country, Membership, Organization, OrganizationKind, User
 from seedbed.core.roles import Role
@@ -306,7 +307,7 @@ class _Builder:
     def screen(self, applications: list[Application], manager: User | None) -> None:
         """Screen every submitted application; past the screening stage, a manager has verified the rules
         the applicants answered (the rest stay to verify)."""
-        rules = list(self.call.rules.filter(check_mode="applicant_answers_manager_verifies"))
+        rules = applicant_rules(self.call)
         screened = {StageKind.EXPRESSION_OF_INTEREST, StageKind.ELIGIBILITY}
         now = timezone.now()
         for application in applications:

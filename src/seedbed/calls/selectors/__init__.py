@@ -2,6 +2,20 @@
 (``applications``), reviews and the ranking (``reviews``) and the committee (``committee``). Each read
 runs a fixed number of queries, whatever the number of applications."""
 
-from seedbed.calls.selectors.calls import call_list, call_with_details, form_outline, themes
+from seedbed.calls.selectors.calls import (
+    applicant_rules,
+    call_list,
+    call_with_details,
+    form_outline,
+    themes,
+    translated_outline,
+)
 
-__all__ = ["call_list", "call_with_details", "form_outline", "themes"]
+__all__ = [
+    "applicant_rules",
+    "call_list",
+    "call_with_details",
+    "form_outline",
+    "themes",
+    "translated_outline",
+]

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db.models import Case, DateTimeField, F, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from seedbed.calls import access
-from seedbed.calls.models import Call, Question, Section, Theme
+from seedbed.calls.models import Call, EligibilityRule, Question, RuleCheck, Section, Theme
 
 
 def call_list(*, user: Any, theme: str = "", now: dt.datetime | None = None) -> QuerySet[Call]:
@@ -68,6 +69,20 @@ def form_outline(call: Call) -> list[tuple[Section | None, list[Question]]]:
     for section in call.sections.all():
         outline.append((section, [question for question in questions if question.section_id == section.pk]))
     return outline
+
+
+def translated_outline(call: Call) -> list[tuple[Section | None, list[tuple[Question, str, str]]]]:
+    """``form_outline`` with each question's label and help text in the reader's language."""
+    language = get_language() or "en"
+    return [
+        (section, [(question, *question.translated(language)) for question in questions])
+        for section, questions in form_outline(call)
+    ]
+
+
+def applicant_rules(call: Call) -> list[EligibilityRule]:
+    """The rules the applicant answers (a manager verifies them), in order."""
+    return list(call.rules.filter(check_mode=RuleCheck.APPLICANT_ANSWERS).order_by("position"))
 
 
 def themes() -> QuerySet[Theme]:

@@ -43,6 +43,7 @@ from seedbed.calls.models import (
     RuleCheck,
     RuleKind,
 )
+from seedbed.calls.selectors.calls import applicant_rules
 from seedbed.calls.services.messages import message_write
 from seedbed.core.audit import audit_record
 from seedbed.core.models import Organization
@@ -143,12 +144,6 @@ def _clean_value(question: Question, value: Any) -> Any:
 
 def _questions(call: Call) -> list[Question]:
     return list(call.questions.order_by("position"))
-
-
-def _rules_for_applicant(call: Call) -> list[EligibilityRule]:
-    return [
-        rule for rule in call.rules.order_by("position") if rule.check_mode == RuleCheck.APPLICANT_ANSWERS
-    ]
 
 
 # --- Drafts -------------------------------------------------------------------------------------------
@@ -255,7 +250,7 @@ def application_save(
         application.answers = answers
         changed.append("answers")
     if "rule_answers" in data:
-        rules = {str(rule.pk) for rule in _rules_for_applicant(application.call)}
+        rules = {str(rule.pk) for rule in applicant_rules(application.call)}
         rule_answers = dict(application.rule_answers)
         for key, value in (data["rule_answers"] or {}).items():
             if str(key) in rules and isinstance(value, Mapping):
@@ -393,7 +388,7 @@ def submission_problems(application: Application) -> dict[str, str]:
         problem = answer_problem(question, value)
         if problem:
             problems[key] = problem
-    for rule in _rules_for_applicant(application.call):
+    for rule in applicant_rules(application.call):
         answer = application.rule_answers.get(str(rule.pk)) or {}
         if answer.get("meets") not in (True, False):
             problems[f"rule{rule.pk}"] = _("Say whether you meet this rule.")
@@ -422,7 +417,7 @@ def _submitted_copy(application: Application) -> list[dict[str, str]]:
                 "answer": _answer_text(question, application.answers.get(str(question.pk)), files),
             }
         )
-    for rule in _rules_for_applicant(application.call):
+    for rule in applicant_rules(application.call):
         answer = application.rule_answers.get(str(rule.pk)) or {}
         meets = _("Yes") if answer.get("meets") else _("No")
         note = answer.get("note") or ""

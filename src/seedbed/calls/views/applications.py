@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from seedbed.calls import access, selectors, services
@@ -34,25 +34,9 @@ from seedbed.calls.models import (
     EligibilityCheck,
     Question,
     QuestionKind,
-    RuleCheck,
 )
 from seedbed.calls.selectors import applications as application_selectors
 from seedbed.core.views.common import add_service_errors, paginate, querystring_without
-
-
-def _outline(call: Call) -> list[tuple[Any, list[tuple[Question, str, str]]]]:
-    language = get_language() or "en"
-    return [
-        (section, [(question, *question.translated(language)) for question in questions])
-        for section, questions in selectors.form_outline(call)
-    ]
-
-
-def _applicant_rules(call: Call) -> list[Any]:
-    return [
-        rule for rule in call.rules.order_by("position") if rule.check_mode == RuleCheck.APPLICANT_ANSWERS
-    ]
-
 
 # --- Applicants ---------------------------------------------------------------------------------------
 
@@ -94,9 +78,11 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _edit_context(application: Application, form: AnswerForm) -> dict[str, Any]:
+Outline = list[tuple[Any, list[tuple[Question, str, str]]]]
+
+
+def _edit_context(application: Application, form: AnswerForm, outline: Outline) -> dict[str, Any]:
     call = application.call
-    outline = _outline(call)
     files = {stored.question_id: stored for stored in application.files.all()}
     sections = []
     for section, questions in outline:
@@ -120,12 +106,12 @@ def _edit_context(application: Application, form: AnswerForm) -> dict[str, Any]:
     }
 
 
-def _answer_form(request: HttpRequest, application: Application) -> AnswerForm:
+def _answer_form(request: HttpRequest, application: Application, outline: Outline) -> AnswerForm:
     return AnswerForm(
         request.POST if request.method == "POST" else None,
         application=application,
-        questions=[item for _section, questions in _outline(application.call) for item in questions],
-        rules=_applicant_rules(application.call),
+        questions=[item for _section, questions in outline for item in questions],
+        rules=selectors.applicant_rules(application.call),
     )
 
 
@@ -134,7 +120,8 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = access.get_application_for_user(request.user, pk)
     if not application.is_draft or not access.is_member(request.user, application):
         return redirect(application)
-    form = _answer_form(request, application)
+    outline = selectors.translated_outline(application.call)
+    form = _answer_form(request, application, outline)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,7 +148,9 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST":
         status = 422
     application.refresh_from_db()
-    return render(request, "calls/applications/edit.html", _edit_context(application, form), status=status)
+    return render(
+        request, "calls/applications/edit.html", _edit_context(application, form, outline), status=status
+    )
 
 
 @login_required
@@ -169,7 +158,8 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def application_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: save the whole draft form; answers with a short status and the problems found so far."""
     application = access.get_application_for_user(request.user, pk, write=True)
-    form = _answer_form(request, application)
+    outline = selectors.translated_outline(application.call)
+    form = _answer_form(request, application, outline)
     problems: dict[str, str] = {}
     error = ""
     if form.is_valid():
@@ -285,7 +275,7 @@ def _answers(application: Application, identity: bool) -> list[tuple[Any, list[d
     """The answers, by section, as the reader may see them."""
     files = {stored.question_id: stored for stored in application.files.all()}
     sections = []
-    for section, questions in _outline(application.call):
+    for section, questions in selectors.translated_outline(application.call):
         items = []
         for question, label, _help in questions:
             hidden = question.hidden_in_blind_review and not identity
@@ -327,7 +317,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "problems": services.submission_problems(application) if application.is_draft else {},
         "rule_answers": [
             (rule, application.rule_answers.get(str(rule.pk)) or {})
-            for rule in _applicant_rules(application.call)
+            for rule in selectors.applicant_rules(application.call)
         ],
     }
     if manager and not application.is_draft:

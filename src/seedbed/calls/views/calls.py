@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -46,11 +45,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     call = selectors.call_with_details(access.get_call_for_user(request.user, slug))
-    language = get_language() or "en"
-    outline = [
-        (section, [(question, *question.translated(language)) for question in questions])
-        for section, questions in selectors.form_outline(call)
-    ]
+    outline = selectors.translated_outline(call)
     return render(
         request,
         "calls/call_detail.html",

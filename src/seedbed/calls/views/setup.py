@@ -17,7 +17,6 @@ from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,7 +30,7 @@ from seedbed.calls.forms import (
     ThemeForm,
 )
 from seedbed.calls.forms.applications import AnswerForm
-from seedbed.calls.models import Application, Call, QuestionKind, RuleCheck, Theme
+from seedbed.calls.models import Application, Call, QuestionKind, Theme
 from seedbed.core.views.common import add_service_errors
 
 
@@ -218,14 +217,6 @@ def call_criterion_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 # --- Form: sections and questions -----------------------------------------------------------------------
 
 
-def _outline(call: Call) -> list[tuple[Any, list[tuple[Any, str, str]]]]:
-    language = get_language() or "en"
-    return [
-        (section, [(question, *question.translated(language)) for question in questions])
-        for section, questions in selectors.form_outline(selectors.call_with_details(call))
-    ]
-
-
 @login_required
 def call_form_setup(request: HttpRequest, slug: str) -> HttpResponse:
     """The form's outline, with the section form; questions are added on a page of their own."""
@@ -330,10 +321,8 @@ def call_question_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 def call_form_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The form as applicants will see it, in the reader's language; nothing is saved."""
     call = _manager_call(request, slug)
-    outline = _outline(call)
-    rules = [
-        rule for rule in call.rules.order_by("position") if rule.check_mode == RuleCheck.APPLICANT_ANSWERS
-    ]
+    outline = selectors.translated_outline(selectors.call_with_details(call))
+    rules = selectors.applicant_rules(call)
     form = AnswerForm(
         application=Application(call=call),
         questions=[item for _section, questions in outline for item in questions],
