@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "seedbed.core",
     "seedbed.funds",
     "seedbed.calls",
+    "seedbed.portfolio",
 ]
 
 MIDDLEWARE = [

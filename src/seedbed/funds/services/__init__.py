@@ -46,7 +46,13 @@ from seedbed.funds.services.contributions import (
     pledge_receipt_record,
     pledge_record,
 )
-from seedbed.funds.services.outflows import commitment_record, fee_record, open_commitment, refund_record
+from seedbed.funds.services.outflows import (
+    commitment_record,
+    commitment_release,
+    fee_record,
+    open_commitment,
+    refund_record,
+)
 from seedbed.funds.services.payment_requests import (
     payment_request_approve,
     payment_request_cancel,
@@ -59,6 +65,7 @@ __all__ = [
     "RULE_FIELDS",
     "PledgeRow",
     "commitment_record",
+    "commitment_release",
     "donation_record",
     "fee_record",
     "fund_accepts",

@@ -52,13 +52,16 @@ def commitment_record(
     external_ref: str = "",
     cause: models.Model | None = None,
     is_sample: bool = False,
+    authorised: bool = False,
 ) -> JournalEntry:
     """Promise money to a grantee, off balance: debit its commitments, credit the commitments contra.
 
     ``external_ref`` is the agreement's reference, recorded once per fund like a bank reference.
+    ``authorised`` is for a service that has checked its own permission and records the commitment as a
+    consequence, in its actor's name (a fund manager creating an investment); nothing moves off balance.
     """
     grantee, asset, amount, effective_date = _movement_inputs(
-        actor=actor,
+        actor=None if authorised else actor,
         fund=fund,
         counterparty=grantee,
         missing=_("Choose the grantee."),
@@ -79,6 +82,59 @@ def commitment_record(
         external_ref=external_ref,
         cause=cause,
         is_sample=is_sample,
+    )
+
+
+@transaction.atomic
+def commitment_release(
+    *,
+    actor: Any,
+    fund: Fund,
+    grantee: Organization,
+    asset: Asset | str,
+    amount: int,
+    effective_date: dt.date,
+    memo: str,
+    cause: models.Model | None = None,
+    authorised: bool = False,
+    is_sample: bool = False,
+) -> JournalEntry:
+    """Release part of what was promised to a grantee and will not be paid (a cancelled or reduced
+    tranche): credit its commitments, debit the contra. Never more than is open."""
+    grantee, asset, amount, effective_date = _movement_inputs(
+        actor=None if authorised else actor,
+        fund=fund,
+        counterparty=grantee,
+        missing=_("Choose the grantee."),
+        asset=asset,
+        amount=amount,
+        effective_date=effective_date,
+    )
+    commitments = _commitments_account(fund, asset, grantee)
+
+    def check() -> None:  # runs with the account locked, so the balance read here cannot move
+        committed = Account.objects.get(pk=commitments.pk).balance
+        if amount > committed:
+            raise ValidationError(
+                _("Only %(open)s %(asset)s is committed to %(grantee)s; cannot release more.")
+                % {"open": _shown(max(committed, 0), asset), "asset": asset.code, "grantee": grantee},
+                code="exceeds_commitment",
+            )
+
+    return _post_pair(
+        actor=actor,
+        fund=fund,
+        kind=EntryKind.COMMITMENT,
+        debit=_commitments_contra_account(fund, asset),
+        credit=commitments,
+        amount=amount,
+        effective_date=effective_date,
+        counterparty=grantee,
+        memo=memo,
+        external_ref="",
+        cause=cause,
+        is_sample=is_sample,
+        check=check,
     )
 
 

@@ -1,0 +1,58 @@
+"""Reads of the portfolio. ``portfolio`` (the list, its filters, counts and export rows) and ``investment``
+(one investment's plan, payments, reports, outcomes; the mentor's and finance officer's queues)."""
+
+from seedbed.portfolio.selectors.investment import (
+    KpiSeries,
+    Payments,
+    Quarter,
+    TimelineEvent,
+    by_quarter,
+    follow_on_multiple,
+    follow_ons_of,
+    is_overdue,
+    kpi_series,
+    mentor_queue,
+    milestones_of,
+    own_investments,
+    payments,
+    releasable_tranches,
+    reports_of,
+    timeline,
+    tranches_of,
+)
+from seedbed.portfolio.selectors.portfolio import (
+    SORTS,
+    PortfolioFilters,
+    PortfolioSummary,
+    attach_countries,
+    filter_choices,
+    portfolio_list,
+    portfolio_summary,
+)
+
+__all__ = [
+    "SORTS",
+    "KpiSeries",
+    "Payments",
+    "PortfolioFilters",
+    "PortfolioSummary",
+    "Quarter",
+    "TimelineEvent",
+    "attach_countries",
+    "by_quarter",
+    "filter_choices",
+    "follow_on_multiple",
+    "follow_ons_of",
+    "is_overdue",
+    "kpi_series",
+    "mentor_queue",
+    "milestones_of",
+    "own_investments",
+    "payments",
+    "portfolio_list",
+    "portfolio_summary",
+    "releasable_tranches",
+    "reports_of",
+    "timeline",
+    "tranches_of",
+]

@@ -1,0 +1,33 @@
+"""Template helpers of the portfolio pages: the bars of a KPI chart, drawn as inline SVG (no script)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from seedbed.portfolio.selectors import KpiSeries
+
+register = template.Library()
+
+BAR_WIDTH, GAP, HEIGHT = 12, 4, 40
+
+
+@register.simple_tag
+def kpi_chart(series: KpiSeries) -> dict[str, Any]:
+    """Bars scaled to the series' peak, one per submitted report, oldest first."""
+    peak = series.peak or 1.0
+    bars = []
+    for index, (period, value) in enumerate(series.points):
+        height = max(1, round(HEIGHT * value / peak)) if value > 0 else 0
+        bars.append(
+            {
+                "x": index * (BAR_WIDTH + GAP),
+                "y": HEIGHT - height,
+                "w": BAR_WIDTH,
+                "h": height,
+                "period": period,
+                "value": value,
+            }
+        )
+    return {"width": max(1, len(bars) * (BAR_WIDTH + GAP) - GAP), "height": HEIGHT, "bars": bars}
