@@ -14,6 +14,7 @@ from seedbed.core.api import FieldErrors
 from seedbed.core.api import router as core_router
 from seedbed.core.services import api_token_authenticate
 from seedbed.funds.api import router as funds_router
+from seedbed.portfolio.api import router as portfolio_router
 
 
 class TokenAuth(HttpBearer):
@@ -43,6 +44,7 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/", funds_router)
 api.add_router("/", calls_router)
+api.add_router("/", portfolio_router)
 
 
 @api.exception_handler(FieldErrors)

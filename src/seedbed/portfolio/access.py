@@ -82,7 +82,13 @@ def get_investment_for_user(user: Any, reference: str, write: bool = False) -> I
     try:
         investment = (
             investments_for_user(user)
-            .select_related("fund__reporting_asset", "organization__country", "cohort__theme", "asset")
+            .select_related(
+                "fund__reporting_asset",
+                "organization__country",
+                "cohort__theme",
+                "asset",
+                "guarantee_beneficiary",
+            )
             .get(reference=reference)
         )
     except Investment.DoesNotExist:

@@ -38,13 +38,19 @@ def milestones_of(investment: Investment) -> list[Milestone]:
 
 
 def tranches_of(investment: Investment) -> list[Tranche]:
-    return list(
+    """The schedule, each tranche with ``waiting``: how many of its milestones are not accepted yet."""
+    tranches = list(
         investment.tranches.select_related(
             "payment_request__entry", "payment_request__requested_by", "payment_request__decided_by"
         )
         .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("quarter", "position")))
         .order_by("number")
     )
+    for tranche in tranches:
+        tranche.waiting = sum(  # type: ignore[attr-defined]
+            1 for milestone in tranche.milestones.all() if milestone.status != MilestoneStatus.ACCEPTED
+        )
+    return tranches
 
 
 def reports_of(investment: Investment) -> list[Report]:

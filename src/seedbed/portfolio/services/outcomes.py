@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,6 +100,11 @@ def knowledge_product_create(
         errors["licence"] = [_("Give the licence it is published under, e.g. CC-BY-4.0.")]
     if not url and file is None:
         errors["url"] = [_("Give a link or attach the file.")]
+    elif url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            errors["url"] = [_("Enter a web address that starts with https://.")]
     if not isinstance(published_on, dt.date):
         errors["published_on"] = [_("Enter the publication date.")]
     if errors:
