@@ -361,3 +361,55 @@ def test_the_home_page_tells_each_role_what_waits(investment, people, client_for
     first = investment.reports.order_by("period_start").first()
     Report.objects.filter(pk=first.pk).update(period_end=timezone.localdate() - dt.timedelta(days=1))
     assert "Your team owes 1 quarterly report" in client_for(people["grantee"]).get("/").content.decode()
+
+
+def test_an_approved_application_becomes_an_investment_from_the_managers_home(
+    venture, team, people, client_for, cohort
+):
+    from seedbed.calls import services as calls_services
+    from seedbed.calls.models import Application
+
+    now = timezone.now()
+    call = calls_services.call_create(
+        actor=None,
+        fund=venture,
+        data={
+            "title": "Blockchain 2026",
+            "description": "Open-source blockchain for children.",
+            "opens_at": now - dt.timedelta(days=60),
+            "closes_at": now - dt.timedelta(days=30),
+            "time_zone": "UTC",
+            "themes": [cohort.theme],
+            "ticket_min": 50_000 * USD_CENTS,
+            "ticket_max": 100_000 * USD_CENTS,
+        },
+    )
+    application = Application.objects.create(
+        call=call, number=1, organization=team, created_by=people["grantee"], title="Kijani Ledger",
+        status="submitted", outcome="awarded", submitted_at=now, submitted_by=people["grantee"],
+    )  # fmt: skip
+    client = client_for(people["fund_manager"])
+    assert "1 approved application has no investment yet." in client.get("/").content.decode()
+    page = client.get("/portfolio/new/").content.decode()
+    assert f"?application={application.pk}" in page
+    form = client.get(f"/portfolio/new/?application={application.pk}").content.decode()
+    assert "Kijani Ledger" in form and "which the committee approved" in form
+    response = client.post(
+        f"/portfolio/new/?application={application.pk}",
+        {
+            "fund": venture.pk,
+            "organization": team.pk,
+            "title": "Kijani Ledger",
+            "theme": cohort.theme.pk,
+            "year": 2026,
+            "countries": ["KE"],
+            "start_date": timezone.localdate().isoformat(),
+            "asset": "USD",
+            "amount": "75,000",
+            "instrument": "grant",
+            "contract_months": 12,
+        },
+    )
+    assert response.status_code == 302
+    assert Investment.objects.get(application=application).title == "Kijani Ledger"
+    assert "approved application" not in client.get("/").content.decode()

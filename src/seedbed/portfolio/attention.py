@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from seedbed.calls.models import Application, Outcome
 from seedbed.core.attention import Attention
 from seedbed.portfolio import access
 from seedbed.portfolio.models import Milestone, MilestoneStatus, Report, ReportStatus
@@ -48,6 +49,21 @@ def portfolio_attention(user: Any) -> list[Attention]:
                     % {"count": ready},
                     reverse("tranche_queue"),
                     _("Tranches to release"),
+                )
+            )
+    if access.can_manage_portfolio(user):
+        awarded = Application.objects.filter(outcome=Outcome.AWARDED, investment__isnull=True).count()
+        if awarded:
+            items.append(
+                Attention(
+                    ngettext(
+                        "%(count)s approved application has no investment yet.",
+                        "%(count)s approved applications have no investment yet.",
+                        awarded,
+                    )
+                    % {"count": awarded},
+                    reverse("investment_new"),
+                    _("New investment"),
                 )
             )
     owed = Report.objects.filter(

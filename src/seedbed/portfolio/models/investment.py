@@ -189,7 +189,7 @@ class Investment(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(instrument="debt")
-                | models.Q(interest_rate__isnull=False, term_months__gt=0),
+                | models.Q(interest_rate__isnull=False, term_months__isnull=False, term_months__gt=0),
                 name="investment_debt_has_terms",
             ),
             models.CheckConstraint(

@@ -128,6 +128,7 @@ class Tranche(models.Model):
         PaymentRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="tranche"
     )
     original_amount = AmountField(_("amount first scheduled"), null=True, blank=True)
+    added_commitment = AmountField(null=True, blank=True)  # committed again when added (see tranche_add)
     change_reason = models.TextField(_("reason for the change"), blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 

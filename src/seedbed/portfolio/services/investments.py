@@ -37,6 +37,7 @@ from seedbed.portfolio.models import (
     Report,
     Solution,
     Tranche,
+    TrancheState,
 )
 from seedbed.portfolio.plan_defaults import (
     DEFAULT_TRANCHES,
@@ -46,6 +47,7 @@ from seedbed.portfolio.plan_defaults import (
     quarter_end,
     split_amount,
 )
+from seedbed.portfolio.services import plan as plan_services
 from seedbed.portfolio.services.common import reason, system_or
 
 MAX_CONTRACT_MONTHS = 120
@@ -154,7 +156,7 @@ def clean_terms(instrument: str, terms: dict[str, Any], *, start_date: dt.date) 
             errors.setdefault("equity_share", []).append(
                 _("The equity share is more than 0 % and at most 100 %.")
             )
-        elif share is not None and share.as_tuple().exponent < -4:  # type: ignore[operator]
+        elif share is not None and share.normalize().as_tuple().exponent < -4:  # type: ignore[operator]
             errors.setdefault("equity_share", []).append(_("Give the share with at most four decimals."))
         valuation = terms.get("pre_money_valuation")
         if isinstance(valuation, bool) or not isinstance(valuation, int) or valuation < 0:
@@ -484,6 +486,33 @@ def amendment_record(
 # --- Outcome --------------------------------------------------------------------------------------
 
 
+def _end_commitment(actor: Any, investment: Investment, tranches: list[Tranche], text: str) -> None:
+    """An investment that ends pays nothing more: its scheduled tranches are cancelled and whatever the
+    fund still has committed to it is released in the ledger."""
+    note = _("The investment ended: %(reason)s") % {"reason": text}
+    for tranche in tranches:
+        if tranche.state == TrancheState.SCHEDULED:
+            plan_services.tranche_cancel(actor=actor, tranche=tranche, reason_text=note)
+    headroom = plan_services.committed_total(investment) - plan_services.scheduled_total(investment)
+    open_amount = funds_services.open_commitment(
+        fund=investment.fund, grantee=investment.organization, asset=investment.asset
+    )
+    left = min(headroom, open_amount)
+    if left > 0:
+        funds_services.commitment_release(
+            actor=actor,
+            fund=investment.fund,
+            grantee=investment.organization,
+            asset=investment.asset,
+            amount=left,
+            effective_date=timezone.localdate(),
+            memo=_("%(reference)s ended: %(reason)s") % {"reference": investment.reference, "reason": text},
+            cause=investment,
+            authorised=True,
+            is_sample=investment.is_sample,
+        )
+
+
 def missing_for_graduation(investment: Investment) -> list[Milestone]:
     return list(
         investment.milestones.filter(required=True)
@@ -529,6 +558,23 @@ def investment_set_status(
                 }
             )
     before = investment.status
+    ended = (InvestmentStatus.DISCONTINUED, InvestmentStatus.FAILED)
+    ending = status in ended and before not in ended
+    tranches = list(investment.tranches.select_related("payment_request").order_by("number"))
+    if ending:
+        awaiting = [t for t in tranches if t.state == TrancheState.REQUESTED]
+        if awaiting:
+            raise ValidationError(
+                {
+                    "status": [
+                        _(
+                            "Tranche %(number)s waits for payment approval: a finance officer approves or "
+                            "rejects it before the investment ends."
+                        )
+                        % {"number": awaiting[0].number}
+                    ]
+                }
+            )
     investment.status = status
     investment.status_date = on if status != InvestmentStatus.ACTIVE else None
     investment.status_reason = text
@@ -539,4 +585,6 @@ def investment_set_status(
         target=investment,
         changes={"status": [before, status], "date": [None, on.isoformat()], "reason": [None, text]},
     )
+    if ending:
+        _end_commitment(actor, investment, tranches, text)
     return investment

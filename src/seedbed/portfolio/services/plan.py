@@ -82,7 +82,9 @@ def milestone_add(
 
 
 def _lock_milestone(milestone: Milestone) -> Milestone:
-    return Milestone.objects.select_for_update(of=("self",)).select_related("investment").get(pk=milestone.pk)
+    """Lock the row, then read it with its investment (see ``_lock_tranche``)."""
+    Milestone.objects.select_for_update().filter(pk=milestone.pk).values_list("pk", flat=True).first()
+    return Milestone.objects.select_related("investment").get(pk=milestone.pk)
 
 
 @transaction.atomic
@@ -190,16 +192,16 @@ def milestone_decide(*, actor: Any, milestone: Milestone, accept: bool, comment:
 
 
 def _lock_tranche(tranche: Tranche) -> Tranche:
-    return (
-        Tranche.objects.select_for_update(of=("self",))
-        .select_related(
-            "investment__fund", "investment__organization", "investment__asset", "payment_request"
-        )
-        .get(pk=tranche.pk)
-    )
+    """Lock the tranche's row, then read it with its payment request. Two steps: PostgreSQL re-reads a
+    locked row when the lock is granted but not the rows joined to it, so a locking query that joined
+    the payment request would still see none after a concurrent release had made one."""
+    Tranche.objects.select_for_update().filter(pk=tranche.pk).values_list("pk", flat=True).first()
+    return Tranche.objects.select_related(
+        "investment__fund", "investment__organization", "investment__asset", "payment_request"
+    ).get(pk=tranche.pk)
 
 
-def _scheduled_total(investment: Investment, exclude: Tranche | None = None) -> int:
+def scheduled_total(investment: Investment, exclude: Tranche | None = None) -> int:
     qs = investment.tranches.filter(cancelled_at__isnull=True)
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
@@ -225,7 +227,7 @@ def tranche_add(
     milestones = list(milestones)
     if any(m.investment_id != investment.pk for m in milestones):
         raise ValidationError({"milestones": [_("Choose milestones of this investment.")]})
-    left = investment.amount - _scheduled_total(investment)
+    left = investment.amount - scheduled_total(investment)
     if amount > left:
         raise ValidationError(
             {
@@ -236,8 +238,29 @@ def tranche_add(
             }
         )
     number = (investment.tranches.aggregate(m=Max("number"))["m"] or 0) + 1
-    tranche = Tranche.objects.create(investment=investment, number=number, amount=amount, due_on=due_on)
+    need = scheduled_total(investment) + amount - committed_total(investment)
+    tranche = Tranche.objects.create(
+        investment=investment,
+        number=number,
+        amount=amount,
+        due_on=due_on,
+        added_commitment=max(need, 0) or None,
+    )
     tranche.milestones.set(milestones)
+    if need > 0:  # a tranche replacing a cancelled one: the fund commits its money again
+        funds_services.commitment_record(
+            actor=actor,
+            fund=investment.fund,
+            grantee=investment.organization,
+            asset=investment.asset,
+            amount=need,
+            effective_date=timezone.localdate(),
+            memo=_("%(reference)s, tranche %(number)s added")
+            % {"reference": investment.reference, "number": number},
+            cause=tranche,
+            is_sample=investment.is_sample,
+            authorised=True,
+        )
     audit_record(
         actor=actor,
         action="tranche.add",
@@ -245,6 +268,21 @@ def tranche_add(
         changes={"tranche": [None, number], "amount": [None, format_amount(amount, investment.asset)]},
     )
     return tranche
+
+
+def committed_total(investment: Investment) -> int:
+    """What the fund has committed to this investment over its life: the amount, less what cancelled or
+    reduced tranches released, plus what added tranches committed again. Never less than the schedule."""
+    total = investment.amount
+    for amount, original, cancelled, added in investment.tranches.values_list(
+        "amount", "original_amount", "cancelled_at", "added_commitment"
+    ):
+        if cancelled is not None:
+            total -= original if original is not None else amount
+        elif original is not None:
+            total -= original - amount
+        total += added or 0
+    return total
 
 
 def waiting_milestones(tranche: Tranche) -> list[Milestone]:

@@ -137,10 +137,19 @@ def investment_new(request: HttpRequest) -> HttpResponse:
                 % {"reference": investment.reference},
             )
             return redirect(investment)
+    waiting = (
+        []
+        if application is not None
+        else list(
+            Application.objects.filter(outcome=Outcome.AWARDED, investment__isnull=True)
+            .select_related("call", "organization")
+            .order_by("call__title", "number")[:50]
+        )
+    )
     return render(
         request,
         "portfolio/investment_form.html",
-        {"form": form, "application": application},
+        {"form": form, "application": application, "awaiting": waiting},
         status=422 if form.errors else 200,
     )
 
