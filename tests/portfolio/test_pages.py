@@ -413,3 +413,23 @@ def test_an_approved_application_becomes_an_investment_from_the_managers_home(
     assert response.status_code == 302
     assert Investment.objects.get(application=application).title == "Kijani Ledger"
     assert "approved application" not in client.get("/").content.decode()
+
+
+def test_reports_of_an_ended_investment_are_not_overdue(make_investment, team, people, client_for):
+    investment = make_investment(team, start_date=timezone.localdate() - dt.timedelta(days=200))
+    client = client_for(people["fund_manager"])
+    assert "Overdue" in client.get(investment.get_absolute_url()).content.decode()
+    from seedbed.portfolio import services
+
+    services.investment_set_status(
+        actor=people["fund_manager"],
+        investment=investment,
+        status="failed",
+        on=timezone.localdate(),
+        reason_text="No market.",
+    )
+    page = client.get(investment.get_absolute_url()).content.decode()
+    assert "Overdue" not in page and "Not submitted" in page
+    grantee = client_for(people["grantee"])
+    assert "Reports to submit" not in grantee.get("/my/investments/").content.decode()
+    assert "owes" not in grantee.get("/").content.decode()

@@ -437,3 +437,18 @@ def test_the_open_commitment_follows_the_schedule_after_a_tranche_is_replaced(in
     )
     assert unpaid == AMOUNT
     assert open_commitment(investment) == unpaid
+
+
+@pytest.mark.django_db
+def test_an_investment_that_ended_in_the_past_releases_its_commitment_on_that_date(investment, people):
+    ended_on = investment.start_date + dt.timedelta(days=10)
+    services.investment_set_status(
+        actor=people["fund_manager"],
+        investment=investment,
+        status=InvestmentStatus.DISCONTINUED,
+        on=ended_on,
+        reason_text="The country office closed the project.",
+    )
+    releases = JournalEntry.objects.filter(kind="commitment").exclude(pk=investment.commitment_entry_id)
+    assert releases.count() == 3
+    assert set(releases.values_list("effective_date", flat=True)) == {ended_on}

@@ -121,11 +121,18 @@ def _name(rng: random.Random, taken: set[str]) -> tuple[str, str]:
 
 
 def _organizations(rng: random.Random, count: int) -> list[Organization]:
-    """Sample applicant organizations in programme countries (a few elsewhere, to be screened out)."""
+    """Sample applicant organizations in programme countries (a few elsewhere, to be screened out).
+
+    Applicants come from the programme countries where the directory has a UNICEF country office (the 67
+    countries of the seed's portfolio), so the investments the awards become stay in those countries; from
+    any programme country when the directory has no country office.
+    """
     existing = {
         org.name: org for org in Organization.objects.filter(name__endswith=SAMPLE_SUFFIX, is_sample=True)
     }
-    programme = list(Country.objects.filter(programme_country=True).order_by("iso2"))
+    programme_countries = Country.objects.filter(programme_country=True).order_by("iso2")
+    with_office = programme_countries.filter(organizations__kind=OrganizationKind.COUNTRY_OFFICE).distinct()
+    programme = list(with_office) or list(programme_countries)
     others = list(Country.objects.filter(programme_country=False).order_by("iso2"))
     taken: set[str] = set()
     wanted: list[Organization] = []

@@ -18,10 +18,10 @@ from decimal import Decimal
 from django.db import transaction
 
 from seedbed.core.jobs import Progress
-from seedbed.core.models import Organization, User
+from seedbed.core.models import Organization
 from seedbed.funds import services
 from seedbed.funds.assets import assets_sync
-from seedbed.funds.models import Asset, Fund, FundKind, PaymentRequest
+from seedbed.funds.models import Asset, Fund, FundKind
 from seedbed.funds.prices import prices_import_csv
 
 USD_CENTS = 100
@@ -167,22 +167,8 @@ def load(*, progress: Progress) -> list[tuple[str, str, str]]:
         raise RuntimeError(f"demo prices did not load: {result.errors[:3]}")
     progress.advance()
 
-    requester = User.objects.filter(username="finance").first()
-    grantees = list(Organization.objects.filter(is_sample=True, kind="startup").order_by("name")[:3])
-    if requester is not None and grantees:
-        for grantee, amount in zip(grantees, (75_000, 50_000, 100_000), strict=False):
-            services.payment_request_create(
-                actor=requester,
-                fund=venture,
-                kind="disbursement",
-                asset=usd,
-                amount=amount * USD_CENTS,
-                effective_date=dt.date(2022, 1, 15),
-                memo=f"First tranche to {grantee.name} (sample)",
-                counterparty=grantee,
-                is_sample=True,
-            )
+    # Payments to grantees are the portfolio's demo: tranches released and approved through payment
+    # requests, two of them left waiting for a second finance officer.
     progress.advance()
-    progress.message(f"{PaymentRequest.objects.count()} payment requests wait for a second finance officer")
     progress.advance()
     return []

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from seedbed.calls.models import Application, Outcome
 from seedbed.core.attention import Attention
 from seedbed.portfolio import access
-from seedbed.portfolio.models import Milestone, MilestoneStatus, Report, ReportStatus
+from seedbed.portfolio.models import InvestmentStatus, Milestone, MilestoneStatus, Report, ReportStatus
 from seedbed.portfolio.selectors import releasable_tranches
 
 
@@ -67,7 +67,7 @@ def portfolio_attention(user: Any) -> list[Attention]:
                 )
             )
     owed = Report.objects.filter(
-        investment__in=access.investments_of_member(user),
+        investment__in=access.investments_of_member(user).filter(status=InvestmentStatus.ACTIVE),
         status=ReportStatus.DUE,
         period_end__lt=timezone.localdate(),
     ).count()

@@ -20,6 +20,7 @@ from seedbed.portfolio.models import (
     Evidence,
     FollowOnRound,
     Investment,
+    InvestmentStatus,
     Milestone,
     MilestoneStatus,
     Report,
@@ -202,7 +203,6 @@ def releasable_tranches() -> QuerySet[Tranche]:
     from django.db.models import Exists, OuterRef, Q
 
     from seedbed.funds.models import PaymentRequestStatus
-    from seedbed.portfolio.models import InvestmentStatus
 
     not_accepted = Milestone.objects.filter(tranches=OuterRef("pk")).exclude(status=MilestoneStatus.ACCEPTED)
     return (
@@ -230,7 +230,13 @@ def mentor_queue() -> QuerySet[Milestone]:
 
 
 def is_overdue(report: Report, today: dt.date | None = None) -> bool:
-    return report.status == ReportStatus.DUE and report.due_on < (today or timezone.localdate())
+    """Past its due date and not submitted, while the investment runs. Once an investment has ended,
+    a report never sent is shown as not submitted, and nobody is reminded of it."""
+    return (
+        report.status == ReportStatus.DUE
+        and report.due_on < (today or timezone.localdate())
+        and report.investment.status == InvestmentStatus.ACTIVE
+    )
 
 
 def own_investments(user: Any) -> QuerySet[Investment]:

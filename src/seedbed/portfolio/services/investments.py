@@ -486,13 +486,15 @@ def amendment_record(
 # --- Outcome --------------------------------------------------------------------------------------
 
 
-def _end_commitment(actor: Any, investment: Investment, tranches: list[Tranche], text: str) -> None:
+def _end_commitment(
+    actor: Any, investment: Investment, tranches: list[Tranche], text: str, on: dt.date
+) -> None:
     """An investment that ends pays nothing more: its scheduled tranches are cancelled and whatever the
     fund still has committed to it is released in the ledger."""
     note = _("The investment ended: %(reason)s") % {"reason": text}
     for tranche in tranches:
         if tranche.state == TrancheState.SCHEDULED:
-            plan_services.tranche_cancel(actor=actor, tranche=tranche, reason_text=note)
+            plan_services.tranche_cancel(actor=actor, tranche=tranche, reason_text=note, on=on)
     headroom = plan_services.committed_total(investment) - plan_services.scheduled_total(investment)
     open_amount = funds_services.open_commitment(
         fund=investment.fund, grantee=investment.organization, asset=investment.asset
@@ -505,7 +507,7 @@ def _end_commitment(actor: Any, investment: Investment, tranches: list[Tranche],
             grantee=investment.organization,
             asset=investment.asset,
             amount=left,
-            effective_date=timezone.localdate(),
+            effective_date=on,
             memo=_("%(reference)s ended: %(reason)s") % {"reference": investment.reference, "reason": text},
             cause=investment,
             authorised=True,
@@ -586,5 +588,5 @@ def investment_set_status(
         changes={"status": [before, status], "date": [None, on.isoformat()], "reason": [None, text]},
     )
     if ending:
-        _end_commitment(actor, investment, tranches, text)
+        _end_commitment(actor, investment, tranches, text, on)
     return investment

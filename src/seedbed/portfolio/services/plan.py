@@ -340,7 +340,9 @@ def tranche_release(*, actor: Any, tranche: Tranche, payment_date: dt.date | Non
     return request
 
 
-def _release_commitment(actor: Any, tranche: Tranche, amount: int, memo: str) -> None:
+def _release_commitment(
+    actor: Any, tranche: Tranche, amount: int, memo: str, on: dt.date | None = None
+) -> None:
     investment = tranche.investment
     open_amount = funds_services.open_commitment(
         fund=investment.fund, grantee=investment.organization, asset=investment.asset
@@ -353,7 +355,7 @@ def _release_commitment(actor: Any, tranche: Tranche, amount: int, memo: str) ->
             grantee=investment.organization,
             asset=investment.asset,
             amount=amount,
-            effective_date=timezone.localdate(),
+            effective_date=on or timezone.localdate(),
             memo=memo,
             cause=tranche,
             authorised=True,
@@ -375,8 +377,9 @@ def _ensure_changeable(tranche: Tranche) -> None:
 
 
 @transaction.atomic
-def tranche_cancel(*, actor: Any, tranche: Tranche, reason_text: str) -> Tranche:
-    """A fund manager cancels a tranche that will not be paid; its commitment is released in the ledger."""
+def tranche_cancel(*, actor: Any, tranche: Tranche, reason_text: str, on: dt.date | None = None) -> Tranche:
+    """A fund manager cancels a tranche that will not be paid; its commitment is released in the ledger,
+    dated ``on`` (today by default; an investment that ended on a past date releases it then)."""
     system_or(actor, access.can_manage_portfolio(actor), _("Only fund managers can change the schedule."))
     text = reason(reason_text, _("Say why the tranche is cancelled."))
     tranche = _lock_tranche(tranche)
@@ -391,6 +394,7 @@ def tranche_cancel(*, actor: Any, tranche: Tranche, reason_text: str) -> Tranche
         tranche.amount,
         _("%(reference)s, tranche %(number)s cancelled: %(reason)s")
         % {"reference": investment.reference, "number": tranche.number, "reason": text},
+        on,
     )
     audit_record(
         actor=actor,

@@ -108,7 +108,9 @@ def my_investments(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     reports = (
         Report.objects.filter(
-            investment__in=[inv.pk for inv in investments], status=ReportStatus.DUE, period_start__lte=today
+            investment__in=[inv.pk for inv in investments if inv.status == InvestmentStatus.ACTIVE],
+            status=ReportStatus.DUE,
+            period_start__lte=today,
         )
         .select_related("investment")
         .order_by("due_on")
