@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from seedbed.calls.models import Application, Theme
 from seedbed.core.models import Country, Organization
@@ -75,10 +76,10 @@ class Cohort(models.Model):
 
 
 class InvestmentStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    GRADUATED = "graduated", _("Graduated")
-    DISCONTINUED = "discontinued", _("Discontinued")
-    FAILED = "failed", _("Failed")
+    ACTIVE = "active", pgettext_lazy("investment status", "Active")
+    GRADUATED = "graduated", pgettext_lazy("investment status", "Graduated")
+    DISCONTINUED = "discontinued", pgettext_lazy("investment status", "Discontinued")
+    FAILED = "failed", pgettext_lazy("investment status", "Failed")
 
 
 class RepaymentSchedule(models.TextChoices):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from seedbed.funds.fields import AmountField, amount_as_number
 from seedbed.funds.models import PaymentRequest, PaymentRequestStatus
@@ -23,10 +24,10 @@ class MilestoneKind(models.TextChoices):
 
 
 class MilestoneStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted")
-    RETURNED = "returned", _("Returned with comments")
+    PLANNED = "planned", pgettext_lazy("milestone status", "Planned")
+    SUBMITTED = "submitted", pgettext_lazy("milestone status", "Submitted")
+    ACCEPTED = "accepted", pgettext_lazy("milestone status", "Accepted")
+    RETURNED = "returned", pgettext_lazy("milestone status", "Returned with comments")
 
 
 class Milestone(models.Model):
@@ -110,10 +111,10 @@ class Evidence(models.Model):
 
 
 class TrancheState(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    REQUESTED = "requested", _("Awaiting payment approval")
-    PAID = "paid", _("Paid")
-    CANCELLED = "cancelled", _("Cancelled")
+    SCHEDULED = "scheduled", pgettext_lazy("tranche state", "Scheduled")
+    REQUESTED = "requested", pgettext_lazy("tranche state", "Awaiting payment approval")
+    PAID = "paid", pgettext_lazy("tranche state", "Paid")
+    CANCELLED = "cancelled", pgettext_lazy("tranche state", "Cancelled")
 
 
 class Tranche(models.Model):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -45,8 +46,8 @@ class CohortKpi(models.Model):
 
 
 class ReportStatus(models.TextChoices):
-    DUE = "due", _("Due")
-    SUBMITTED = "submitted", _("Submitted")
+    DUE = "due", pgettext_lazy("report status", "Due")
+    SUBMITTED = "submitted", pgettext_lazy("report status", "Submitted")
 
 
 class Report(models.Model):
