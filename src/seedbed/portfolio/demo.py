@@ -1,6 +1,6 @@
-"""Demo data of the portfolio part: the Venture Fund's 113 investments of 2016–2021 with their milestones,
-tranches, outcomes and reports, a few Acceleration Fund grants to its graduates, follow-on rounds and
-knowledge products.
+"""Demo data of the portfolio part: the 113 investments of 2016–2021 (110 by the Venture Fund, three
+Acceleration Fund grants to its graduates) with their milestones, tranches, outcomes and reports,
+follow-on rounds and knowledge products.
 
 Facts from the seed: 113 investments by Q4 2021 across 67 countries, 33 of them in startups (the rest in
 UNICEF country offices); tickets of USD 50–100K; 2018 cohorts on data science and AI, blockchain and XR;
@@ -59,15 +59,16 @@ SEED_END = dt.date(2021, 12, 31)  # the seed's figures are "by Q4 2021"
 # The two tranches left waiting for a second finance officer are asked for just after the seed's figures.
 PENDING_PAYMENT_DATE = dt.date(2022, 1, 14)
 
-# Per cohort year: investments in UNICEF country offices and in the directory's sample startups. The 15
-# awarded applications of the 2018 calls add 15 startups to 2018: 80 + 18 + 15 = 113, 33 in startups.
+# Per cohort year: Venture Fund investments in UNICEF country offices and in the directory's sample
+# startups. The 15 awarded applications of the 2018 calls add 15 startups to 2018, and three Acceleration
+# Fund grants to graduated startups in 2021 complete the portfolio: 80 + 15 + 15 + 3 = 113, 33 in startups.
 YEARS: dict[int, tuple[int, int]] = {
     2016: (9, 1),
     2017: (12, 2),
     2018: (9, 0),
     2019: (16, 4),
     2020: (16, 5),
-    2021: (18, 6),
+    2021: (18, 3),
 }
 # The themes of each year's cohorts (slugs of the themes the calls' migration seeds).
 YEAR_THEMES: dict[int, tuple[str, ...]] = {
@@ -371,7 +372,7 @@ class _Planner:
 def _venture_plans(
     planner: _Planner, venture: Fund, applicant_org: Organization | None
 ) -> tuple[list[Planned], list[Planned]]:
-    """The 113 investments and, separately, the 2018 awards among them (which have members)."""
+    """The Venture Fund's 110 investments and, separately, the 2018 awards among them (which have members)."""
     rng = planner.rng
     offices = list(
         Organization.objects.filter(kind=OrganizationKind.COUNTRY_OFFICE, country__isnull=False)
