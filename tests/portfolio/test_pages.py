@@ -433,3 +433,20 @@ def test_reports_of_an_ended_investment_are_not_overdue(make_investment, team, p
     grantee = client_for(people["grantee"])
     assert "Reports to submit" not in grantee.get("/my/investments/").content.decode()
     assert "owes" not in grantee.get("/").content.decode()
+
+
+def test_default_milestones_read_in_the_readers_language_and_a_managers_own_as_written(
+    investment, people, client_for
+):
+    from seedbed.portfolio import services
+
+    services.milestone_add(
+        actor=people["fund_manager"], investment=investment, title="Pilot with 3 schools", quarter=2,
+        due_on=dt.date(2030, 1, 1),
+    )  # fmt: skip
+    client = client_for(people["fund_manager"])
+    client.cookies["django_language"] = "fr"
+    page = client.get(investment.get_absolute_url()).content.decode()
+    assert "Une couverture de tests de 15\u00a0% le cas échéant" in page  # a title with a per cent sign
+    assert "Test coverage of 15 %" not in page
+    assert "Pilot with 3 schools" in page

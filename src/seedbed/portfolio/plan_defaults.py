@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 # Check keys a repository scan can satisfy, with what they mean.
 CHECK_KEYS: dict[str, str] = {
@@ -84,6 +84,13 @@ OSS_PLAN: tuple[PlanItem, ...] = (
 )
 
 DEFAULT_PLAN_TITLES = frozenset(item.title for item in OSS_PLAN)
+
+
+def plan_title(title: str) -> str:
+    """A milestone's title in the reader's language when it is a default one; a manager's own as written.
+    (In Python: a template's ``{% translate var %}`` would look up "15 %%" for a title with "15 %".)"""
+    return gettext(title) if title in DEFAULT_PLAN_TITLES else title
+
 
 # The default tranche schedule: share of the amount (per cent) and the last quarter whose required
 # milestones must be accepted first (0: paid on signature).

@@ -12,6 +12,7 @@ from seedbed.funds import money
 from seedbed.funds.forms.common import DateInput
 from seedbed.funds.forms.record import AMOUNT_HELP
 from seedbed.portfolio.models import Investment, Milestone
+from seedbed.portfolio.plan_defaults import plan_title
 
 
 class MilestoneForm(forms.Form):
@@ -73,7 +74,7 @@ class TrancheForm(_AmountForm):
         field = self.fields["milestones"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = investment.milestones.order_by("quarter", "position")
-        field.label_from_instance = lambda obj: f"Q{obj.quarter} · {obj.title}"  # type: ignore[method-assign]
+        field.label_from_instance = lambda obj: f"Q{obj.quarter} · {plan_title(obj.title)}"  # type: ignore[method-assign]
 
 
 class TrancheReleaseForm(forms.Form):

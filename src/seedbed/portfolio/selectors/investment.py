@@ -28,6 +28,7 @@ from seedbed.portfolio.models import (
     Tranche,
     TrancheState,
 )
+from seedbed.portfolio.plan_defaults import plan_title
 
 
 def milestones_of(investment: Investment) -> list[Milestone]:
@@ -164,7 +165,7 @@ def timeline(
             events.append(
                 TimelineEvent(
                     timezone.localtime(milestone.decided_at).date(),
-                    _("Milestone accepted: %(title)s") % {"title": milestone.title},
+                    _("Milestone accepted: %(title)s") % {"title": plan_title(milestone.title)},
                 )
             )
     for tranche in tranches:

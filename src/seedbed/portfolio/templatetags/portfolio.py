@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from seedbed.portfolio.plan_defaults import plan_title as _plan_title
 from seedbed.portfolio.selectors import KpiSeries
 
 register = template.Library()
@@ -31,3 +32,9 @@ def kpi_chart(series: KpiSeries) -> dict[str, Any]:
             }
         )
     return {"width": max(1, len(bars) * (BAR_WIDTH + GAP) - GAP), "height": HEIGHT, "bars": bars}
+
+
+@register.filter
+def plan_title(title: str) -> str:
+    """A default milestone title in the reader's language; a title a manager wrote, as written."""
+    return _plan_title(title)

@@ -28,7 +28,6 @@ from seedbed.portfolio.forms import (
     StatusForm,
 )
 from seedbed.portfolio.models import Cohort, ContractDocument, FollowOnRound, InvestmentStatus
-from seedbed.portfolio.plan_defaults import DEFAULT_PLAN_TITLES
 
 
 @login_required
@@ -54,7 +53,6 @@ def investment_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "amendments": list(contract.amendments.all()) if contract else [],
             "documents": list(contract.documents.all()) if contract else [],
             "quarters": selectors.by_quarter(milestones),
-            "default_titles": DEFAULT_PLAN_TITLES,
             "tranches": tranches,
             "payments": selectors.payments(investment, tranches),
             "reports": reports,

@@ -25,7 +25,7 @@ from seedbed.portfolio.forms import (
     TrancheReleaseForm,
 )
 from seedbed.portfolio.models import Evidence, MilestoneStatus
-from seedbed.portfolio.plan_defaults import CHECK_KEYS, DEFAULT_PLAN_TITLES
+from seedbed.portfolio.plan_defaults import CHECK_KEYS
 
 
 @login_required
@@ -95,8 +95,7 @@ def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "investment": investment,
             "evidence": list(milestone.evidence.select_related("submitted_by")),
             "tranches": list(milestone.tranches.order_by("number")),
-            "check_label": CHECK_KEYS.get(milestone.check_key, ""),
-            "default_titles": DEFAULT_PLAN_TITLES,
+            "check_label": _(CHECK_KEYS[milestone.check_key]) if milestone.check_key in CHECK_KEYS else "",
             "evidence_form": evidence_form,
             "decision_form": decision_form,
             "can_submit": can_submit,
