@@ -284,7 +284,7 @@ def test_a_bad_equity_share_is_a_422_on_its_field(
         terms={"equity_share": "150", "pre_money_valuation": str(1_000_000 * USD_CENTS)},
     )
     fields = messages_by_field(post(client_for(people["fund_manager"]), "/api/investments", body))
-    assert fields == {"equity_share": ["The equity share is more than 0 % and at most 100 %."]}
+    assert fields == {"equity_share": ["The equity share is more than 0 and at most 100 per cent."]}
     assert not Investment.objects.exists()
 
 

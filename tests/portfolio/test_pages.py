@@ -447,6 +447,6 @@ def test_default_milestones_read_in_the_readers_language_and_a_managers_own_as_w
     client = client_for(people["fund_manager"])
     client.cookies["django_language"] = "fr"
     page = client.get(investment.get_absolute_url()).content.decode()
-    assert "Une couverture de tests de 15\u00a0% le cas échéant" in page  # a title with a per cent sign
-    assert "Test coverage of 15 %" not in page
+    assert "Une couverture de tests de 15\u00a0pour cent le cas échéant" in page
+    assert "Test coverage of 15 per cent" not in page
     assert "Pilot with 3 schools" in page

@@ -70,8 +70,8 @@ OSS_PLAN: tuple[PlanItem, ...] = (
     ),
     PlanItem(2, gettext_noop("A public project board")),
     PlanItem(2, gettext_noop("Developer or user documentation on the documentation site")),
-    PlanItem(2, gettext_noop("Test coverage of 15 % where applicable")),
-    PlanItem(3, gettext_noop("CI/CD checks on new pull requests, coverage of 40 %"), True, "oss.ci"),
+    PlanItem(2, gettext_noop("Test coverage of 15 per cent where applicable")),
+    PlanItem(3, gettext_noop("CI/CD checks on new pull requests, coverage of 40 per cent"), True, "oss.ci"),
     PlanItem(
         3, gettext_noop("Issue templates for the public and the core team"), True, "oss.issue_templates"
     ),
@@ -79,7 +79,7 @@ OSS_PLAN: tuple[PlanItem, ...] = (
     PlanItem(3, gettext_noop("A public communication channel for the community")),
     PlanItem(3, gettext_noop("The documentation not done in Q2 (developer or user)")),
     PlanItem(4, gettext_noop("User and developer documentation final"), True),
-    PlanItem(4, gettext_noop("Test coverage of 80 % where applicable")),
+    PlanItem(4, gettext_noop("Test coverage of 80 per cent where applicable")),
     PlanItem(4, gettext_noop("Growth plan with the mentor; apply for DPG status"), True),
 )
 

@@ -154,7 +154,7 @@ def clean_terms(instrument: str, terms: dict[str, Any], *, start_date: dt.date) 
         )
         if share is not None and not Decimal(0) < share <= Decimal(100):
             errors.setdefault("equity_share", []).append(
-                _("The equity share is more than 0 % and at most 100 %.")
+                _("The equity share is more than 0 and at most 100 per cent.")
             )
         elif share is not None and share.normalize().as_tuple().exponent < -4:  # type: ignore[operator]
             errors.setdefault("equity_share", []).append(_("Give the share with at most four decimals."))
@@ -171,7 +171,7 @@ def clean_terms(instrument: str, terms: dict[str, Any], *, start_date: dt.date) 
         )
         if rate is not None and not Decimal(0) <= rate <= Decimal(100):
             errors.setdefault("interest_rate", []).append(
-                _("The interest rate is between 0 % and 100 % a year.")
+                _("The interest rate is between 0 and 100 per cent a year.")
             )
         try:
             months = int(terms.get("term_months") or 0)
