@@ -50,6 +50,11 @@ def can_release_tranches(user: Any) -> bool:
     return is_signed_in(user) and user.has_role(*TRANCHE_RELEASERS)
 
 
+def is_mentor_nav(user: Any) -> bool:
+    """Mentors have the queue in the navigation; fund managers reach it from the portfolio and home."""
+    return is_signed_in(user) and user.has_role(Role.OSS_MENTOR)
+
+
 def is_grantee_nav(user: Any) -> bool:
     """Whether the navigation shows "My investments": a member of an organization with an investment."""
     return is_signed_in(user) and investments_of_member(user).exists()

@@ -19,5 +19,5 @@ class PortfolioConfig(AppConfig):
 
         register(NavEntry(_("Portfolio"), "portfolio_list", access.can_view_portfolio, order=9))
         register(NavEntry(_("My investments"), "my_investments", access.is_grantee_nav, order=10))
-        register(NavEntry(_("Milestones to review"), "mentor_queue", access.can_decide_milestones, order=11))
+        register(NavEntry(_("Milestones to review"), "mentor_queue", access.is_mentor_nav, order=11))
         register_attention(portfolio_attention)

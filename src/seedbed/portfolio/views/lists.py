@@ -97,6 +97,9 @@ def portfolio_list(request: HttpRequest) -> HttpResponse:
             ],
             "querystring": querystring_without(request, "page", "export"),
             "can_manage": access.can_manage_portfolio(request.user),
+            "can_decide": access.can_decide_milestones(request.user),
+            "can_release": access.can_release_tranches(request.user)
+            or access.can_manage_portfolio(request.user),
         },
     )
 
