@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from seedbed.funds import services as funds_services
 from seedbed.funds.models import EntryKind, JournalEntry, PaymentRequest
-from seedbed.portfolio.models import Evidence, Investment, Report
+from seedbed.portfolio.models import Evidence, Investment, Report, Solution
 from tests.portfolio.conftest import USD_CENTS, accept_all
 
 pytestmark = pytest.mark.django_db
@@ -189,11 +189,16 @@ def test_a_fund_manager_creates_an_investment_from_the_page(venture, team, peopl
     response = client.post("/portfolio/new/", data)
     assert response.status_code == 422
     assert "outside" in response.content.decode() and "ticket range" in response.content.decode()
+    data["new_solution"] = "Kijani Maps"
+    response = client.post("/portfolio/new/", data)
+    assert response.status_code == 422
+    assert not Solution.objects.exists()  # refused with its investment: no solution left behind
     data["override_reason"] = "Co-funded with the government; the committee approved the larger ticket."
     response = client.post("/portfolio/new/", data)
     assert response.status_code == 302
     investment = Investment.objects.get(title="Kijani maps")
     assert investment.amount == 150_000 * USD_CENTS
+    assert list(investment.solutions.values_list("name", flat=True)) == ["Kijani Maps"]  # registered with it
     assert sorted(investment.countries.values_list("iso2", flat=True)) == ["KE", "UG"]
 
 

@@ -15,7 +15,7 @@ from seedbed.funds import money
 from seedbed.funds.forms.common import AssetChoiceField, DateInput
 from seedbed.funds.forms.record import AMOUNT_HELP, GRANTEE_KINDS, OrganizationChoiceField
 from seedbed.funds.models import Asset, Fund, Instrument
-from seedbed.portfolio.models import Investment, InvestmentStatus, KnowledgeKind, RepaymentSchedule
+from seedbed.portfolio.models import Investment, InvestmentStatus, KnowledgeKind, RepaymentSchedule, Solution
 
 INVESTOR_KINDS = (
     OrganizationKind.INVESTOR,
@@ -46,6 +46,19 @@ class InvestmentForm(forms.Form):
         help_text=_("A startup or a UNICEF country office from the directory."),
     )
     title = forms.CharField(label=_("Title"), max_length=200, help_text=_("Usually the solution it funds."))
+    solutions = forms.ModelMultipleChoiceField(
+        label=_("Solutions it funds"),
+        required=False,
+        queryset=Solution.objects.select_related("organization").order_by("name"),
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=_("The team's registered solutions."),
+    )
+    new_solution = forms.CharField(
+        label=_("Or register a new solution"),
+        required=False,
+        max_length=200,
+        help_text=_("Its name; it is registered for the team."),
+    )
     theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.order_by("name"))
     year = forms.IntegerField(label=_("Cohort year"), min_value=2000, max_value=2100)
     countries = forms.ModelMultipleChoiceField(

@@ -15,6 +15,7 @@ from seedbed.portfolio.services.investments import (
     investment_set_status,
     missing_for_graduation,
     rule_breaches,
+    solution_create,
 )
 from seedbed.portfolio.services.outcomes import follow_on_record, knowledge_product_create
 from seedbed.portfolio.services.plan import (
@@ -54,6 +55,7 @@ __all__ = [
     "report_submit",
     "reports_remind",
     "rule_breaches",
+    "solution_create",
     "tranche_add",
     "tranche_cancel",
     "tranche_reduce",

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from seedbed.calls.models import Application, Outcome
@@ -36,6 +37,7 @@ from seedbed.portfolio.models import (
     RepaymentSchedule,
     Report,
     Solution,
+    SolutionKind,
     Tranche,
     TrancheState,
 )
@@ -196,6 +198,43 @@ def clean_terms(instrument: str, terms: dict[str, Any], *, start_date: dt.date) 
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+# --- Solutions ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def solution_create(
+    *,
+    actor: Any,
+    organization: Organization,
+    name: str,
+    kind: str = SolutionKind.SOFTWARE,
+    is_sample: bool = False,
+) -> Solution:
+    """A digital product a team builds, which investments fund (its repositories come with the DPG part)."""
+    system_or(actor, access.can_manage_portfolio(actor), _("Only fund managers register solutions."))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"new_solution": [_("Name the solution.")]})
+    if kind not in SolutionKind.values:
+        raise ValidationError({"new_solution": [_("Choose the kind of solution.")]})
+    if Solution.objects.filter(organization=organization, name__iexact=name).exists():
+        raise ValidationError(
+            {"new_solution": [_("%(team)s already has a solution with this name.") % {"team": organization}]}
+        )
+    base = slugify(name)[:70] or "solution"
+    slug, n = base, 1
+    while Solution.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    solution = Solution.objects.create(
+        name=name[:200], slug=slug, organization=organization, kind=kind, is_sample=is_sample
+    )
+    audit_record(
+        actor=actor, action="solution.create", target=solution, changes={"name": [None, solution.name]}
+    )
+    return solution
 
 
 # --- Creating -------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -109,23 +110,32 @@ def investment_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            investment = services.investment_create(
-                actor=request.user,
-                fund=data["fund"],
-                organization=data["organization"],
-                cohort=_cohort(form),
-                title=data["title"],
-                start_date=data["start_date"],
-                asset=data["asset"],
-                amount=data["amount"],
-                instrument=data["instrument"],
-                countries=data["countries"],
-                terms=form.terms(),
-                application=application,
-                contract_months=data["contract_months"],
-                signed_on=data["signed_on"],
-                override_reason=data["override_reason"],
-            )
+            with transaction.atomic():  # a new solution is registered only with its investment
+                solutions = list(data["solutions"])
+                if data["new_solution"].strip():
+                    solutions.append(
+                        services.solution_create(
+                            actor=request.user, organization=data["organization"], name=data["new_solution"]
+                        )
+                    )
+                investment = services.investment_create(
+                    actor=request.user,
+                    fund=data["fund"],
+                    organization=data["organization"],
+                    cohort=_cohort(form),
+                    title=data["title"],
+                    start_date=data["start_date"],
+                    asset=data["asset"],
+                    amount=data["amount"],
+                    instrument=data["instrument"],
+                    countries=data["countries"],
+                    solutions=solutions,
+                    terms=form.terms(),
+                    application=application,
+                    contract_months=data["contract_months"],
+                    signed_on=data["signed_on"],
+                    override_reason=data["override_reason"],
+                )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
