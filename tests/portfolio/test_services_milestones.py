@@ -192,3 +192,42 @@ def test_a_fund_manager_adds_a_business_milestone(investment, people):
         services.milestone_add(
             actor=people["mentor"], investment=investment, title="X", quarter=1, due_on=dt.date(2030, 1, 1)
         )
+
+
+@pytest.mark.django_db
+def test_a_scan_satisfies_planned_milestones_with_its_check_keys_and_a_mentor_may_override(
+    make_investment, team, people
+):
+    from seedbed.portfolio.models import Solution
+
+    solution = services.solution_create(actor=people["fund_manager"], organization=team, name="Kijani Maps")
+    investment = make_investment(team, solutions=[solution])
+    not_funding = make_investment(team)
+    returned = investment.milestones.get(quarter=2, check_key="oss.license")
+    services.evidence_submit(actor=people["grantee"], milestone=returned, url="https://example.org/LICENSE")
+    services.milestone_decide(
+        actor=people["mentor"], milestone=returned, accept=False, comment="Not in every repository."
+    )
+
+    count = services.milestones_satisfy(
+        solution=solution,
+        check_keys=["oss.license", "oss.ci"],
+        evidence_url="https://seedbed.example/scans/1/",
+        note="Scan",
+    )
+
+    assert count == 2  # Q1 licence and Q3 CI; the returned Q2 licence waits for the team and the mentor
+    q1 = investment.milestones.get(quarter=1, check_key="oss.license")
+    assert q1.status == "accepted" and q1.automatic and q1.decided_by is None
+    assert q1.evidence.get().url == "https://seedbed.example/scans/1/"
+    returned.refresh_from_db()
+    assert returned.status == "returned"
+    assert not not_funding.milestones.filter(status="accepted").exists()
+    with pytest.raises(ValidationError):
+        services.milestone_decide(actor=people["mentor"], milestone=q1, accept=True, comment="ok")
+    services.milestone_decide(
+        actor=people["mentor"], milestone=q1, accept=False, comment="The licence is GPL-2.0 only."
+    )
+    q1.refresh_from_db()
+    assert q1.status == "returned" and not q1.automatic and q1.decided_by == people["mentor"]
+    assert Solution.objects.count() == 1

@@ -62,6 +62,11 @@ class Milestone(models.Model):
         related_name="+",
     )
     decision_comment = models.TextField(_("comments"), blank=True)
+    automatic = models.BooleanField(
+        _("accepted from a repository scan"),
+        default=False,
+        help_text=_("A scan confirmed the check key; a mentor may override it with a reason."),
+    )
 
     class Meta:
         verbose_name = _("milestone")

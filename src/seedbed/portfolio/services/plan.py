@@ -28,6 +28,7 @@ from seedbed.portfolio.models import (
     Milestone,
     MilestoneKind,
     MilestoneStatus,
+    Solution,
     Tranche,
     TrancheState,
 )
@@ -159,9 +160,12 @@ def milestone_decide(*, actor: Any, milestone: Milestone, accept: bool, comment:
     if actor is not None:
         ensure_not_member_deciding(actor, milestone)
     comment = (comment or "").strip()
-    if milestone.status == MilestoneStatus.ACCEPTED:
+    overriding = milestone.automatic and milestone.status == MilestoneStatus.ACCEPTED and not accept
+    if milestone.status == MilestoneStatus.ACCEPTED and not overriding:
         raise ValidationError(_("This milestone is already accepted."), code="accepted")
-    if not accept:
+    if overriding:
+        comment = reason(comment, _("Say why the scan's result does not count."))
+    elif not accept:
         comment = reason(comment, _("Tell the team what is missing."))
         if milestone.status != MilestoneStatus.SUBMITTED:
             raise ValidationError(_("Only submitted evidence can be returned."), code="not_submitted")
@@ -174,10 +178,11 @@ def milestone_decide(*, actor: Any, milestone: Milestone, accept: bool, comment:
     milestone.decided_by = actor
     milestone.decided_at = timezone.now()
     milestone.decision_comment = comment
-    milestone.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
+    milestone.automatic = False
+    milestone.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "automatic"])
     audit_record(
         actor=actor,
-        action="milestone.accept" if accept else "milestone.return",
+        action="milestone.override" if overriding else "milestone.accept" if accept else "milestone.return",
         target=milestone.investment,
         changes={
             "milestone": [None, milestone.title],
@@ -186,6 +191,42 @@ def milestone_decide(*, actor: Any, milestone: Milestone, accept: bool, comment:
         },
     )
     return milestone
+
+
+@transaction.atomic
+def milestones_satisfy(*, solution: Solution, check_keys: Iterable[str], evidence_url: str, note: str) -> int:
+    """A repository scan confirmed ``check_keys`` for ``solution``: the matching milestones (planned or
+    submitted) of the running investments that fund it are accepted automatically, with the scan as their
+    evidence. A mentor may override that with a reason (``milestone_decide``); a milestone a mentor
+    returned waits for the team again. Returns how many were accepted."""
+    keys = [key for key in check_keys if key]
+    milestones = list(
+        Milestone.objects.select_for_update(of=("self",))
+        .filter(
+            investment__solutions=solution,
+            investment__status=InvestmentStatus.ACTIVE,
+            check_key__in=keys,
+            status__in=[MilestoneStatus.PLANNED, MilestoneStatus.SUBMITTED],
+        )
+        .select_related("investment")
+    )
+    now = timezone.now()
+    for milestone in milestones:
+        Evidence.objects.create(milestone=milestone, kind=EvidenceKind.LINK, url=evidence_url[:500], text=note)
+        before = milestone.status
+        milestone.status = MilestoneStatus.ACCEPTED
+        milestone.automatic = True
+        milestone.decided_by = None
+        milestone.decided_at = now
+        milestone.decision_comment = note
+        milestone.save(update_fields=["status", "automatic", "decided_by", "decided_at", "decision_comment"])
+        audit_record(
+            actor=None,
+            action="milestone.accept_automatically",
+            target=milestone.investment,
+            changes={"milestone": [None, milestone.title], "status": [before, milestone.status], "evidence": [None, evidence_url]},
+        )
+    return len(milestones)
 
 
 # --- Tranches -------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_decide = (
         access.can_decide_milestones(request.user)
         and not is_member
-        and milestone.status != MilestoneStatus.ACCEPTED
+        and (milestone.status != MilestoneStatus.ACCEPTED or milestone.automatic)
     )
     which = request.POST.get("form")
     evidence_form = EvidenceForm(
