@@ -13,6 +13,7 @@ from seedbed.calls.api import router as calls_router
 from seedbed.core.api import FieldErrors
 from seedbed.core.api import router as core_router
 from seedbed.core.services import api_token_authenticate
+from seedbed.dpg.api import router as dpg_router
 from seedbed.funds.api import router as funds_router
 from seedbed.portfolio.api import router as portfolio_router
 
@@ -45,6 +46,7 @@ api.add_router("/", core_router)
 api.add_router("/", funds_router)
 api.add_router("/", calls_router)
 api.add_router("/", portfolio_router)
+api.add_router("/", dpg_router)
 
 
 @api.exception_handler(FieldErrors)

@@ -16,6 +16,9 @@ Environment variables (all optional for the demo; see docs/configuration.md):
 - ``SEEDBED_SITE_URL``  the site's address, for links in e-mails sent by the worker
   (default ``http://127.0.0.1:8000``)
 - ``SEEDBED_SIGNUP_OPEN`` ``0`` closes applicants' self sign-up at ``/accounts/signup/`` (default open)
+- ``SEEDBED_SCAN_CACHE``, ``SEEDBED_SCAN_TIMEOUT`` (s), ``SEEDBED_SCAN_MAX_MB``, ``SEEDBED_SCAN_LOCAL_ROOTS``,
+  ``SEEDBED_SCAN_ALLOW_PRIVATE``: repository scans (cache folder, limits, local folders pages may scan,
+  whether hosts on private networks may be fetched)
 """
 
 from __future__ import annotations
@@ -91,6 +94,7 @@ INSTALLED_APPS = [
     "seedbed.funds",
     "seedbed.calls",
     "seedbed.portfolio",
+    "seedbed.dpg",
 ]
 
 MIDDLEWARE = [
@@ -285,6 +289,12 @@ SEEDBED_EXPORT_SYNC_LIMIT = int(os.environ.get("SEEDBED_EXPORT_SYNC_LIMIT", "500
 SEEDBED_PAGE_SIZE = 25
 # Applicants may create their own account, confirmed by e-mail. Off: the sign-up page is a 404.
 SEEDBED_SIGNUP_OPEN = env_bool("SEEDBED_SIGNUP_OPEN", True)
+# Repository scans: clones are cached here; a fetch stops after the time or size limit. Pages may scan
+# local folders only under SEEDBED_SCAN_LOCAL_ROOTS (the command line may scan any).
+SEEDBED_SCAN_CACHE = Path(os.environ.get("SEEDBED_SCAN_CACHE", DATA_DIR / "scan-cache"))
+SEEDBED_SCAN_TIMEOUT = int(os.environ.get("SEEDBED_SCAN_TIMEOUT", "120"))
+SEEDBED_SCAN_MAX_MB = int(os.environ.get("SEEDBED_SCAN_MAX_MB", "500"))
+SEEDBED_SCAN_LOCAL_ROOTS = [Path(p) for p in env_list("SEEDBED_SCAN_LOCAL_ROOTS", "") if p]
 
 LOGGING = {
     "version": 1,

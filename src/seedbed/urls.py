@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("seedbed.funds.urls")),
     path("", include("seedbed.calls.urls")),
     path("", include("seedbed.portfolio.urls")),
+    path("", include("seedbed.dpg.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

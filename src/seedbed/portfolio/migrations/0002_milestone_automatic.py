@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portfolio', '0001_initial'),
+        ("portfolio", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='milestone',
-            name='automatic',
-            field=models.BooleanField(default=False, help_text='A scan confirmed the check key; a mentor may override it with a reason.', verbose_name='accepted from a repository scan'),
+            model_name="milestone",
+            name="automatic",
+            field=models.BooleanField(
+                default=False,
+                help_text="A scan confirmed the check key; a mentor may override it with a reason.",
+                verbose_name="accepted from a repository scan",
+            ),
         ),
     ]

@@ -212,7 +212,9 @@ def milestones_satisfy(*, solution: Solution, check_keys: Iterable[str], evidenc
     )
     now = timezone.now()
     for milestone in milestones:
-        Evidence.objects.create(milestone=milestone, kind=EvidenceKind.LINK, url=evidence_url[:500], text=note)
+        Evidence.objects.create(
+            milestone=milestone, kind=EvidenceKind.LINK, url=evidence_url[:500], text=note
+        )
         before = milestone.status
         milestone.status = MilestoneStatus.ACCEPTED
         milestone.automatic = True
@@ -224,7 +226,11 @@ def milestones_satisfy(*, solution: Solution, check_keys: Iterable[str], evidenc
             actor=None,
             action="milestone.accept_automatically",
             target=milestone.investment,
-            changes={"milestone": [None, milestone.title], "status": [before, milestone.status], "evidence": [None, evidence_url]},
+            changes={
+                "milestone": [None, milestone.title],
+                "status": [before, milestone.status],
+                "evidence": [None, evidence_url],
+            },
         )
     return len(milestones)
 

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from seedbed.dpg.views import solutions
+
+urlpatterns = [
+    path("solutions/", solutions.solution_list, name="solution_list"),
+    path("solutions/<slug:slug>/", solutions.solution_detail, name="solution_detail"),
+    path("solutions/<slug:slug>/repositories/new/", solutions.repository_new, name="repository_new"),
+    path("repositories/<int:pk>/", solutions.repository_detail, name="repository_detail"),
+    path("repositories/<int:pk>/scan/", solutions.repository_scan, name="repository_scan"),
+    path("scans/<int:pk>/", solutions.scan_detail, name="scan_detail"),
+]
