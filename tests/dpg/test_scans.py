@@ -249,3 +249,12 @@ def test_the_api_adds_a_repository_starts_a_scan_and_reads_its_checks(
     assert other.get(f"/api/scans/{scan_id}").status_code == 404
     assert other.post(f"/api/repositories/{repository['id']}/scans").status_code == 404
     assert other.get("/api/solutions").json()["count"] == 0
+
+
+def test_a_waiting_scan_shows_its_state_and_progress_link(people, solution, good_repo, client_for):
+    repository = services.repository_add(actor=people["fund_manager"], solution=solution, url=str(good_repo))
+    scan = services.scan_request(actor=people["fund_manager"], repository=repository)  # not committed: waits
+    page = client_for(people["fund_manager"]).get(repository.get_absolute_url()).content.decode()
+    assert "is queued." in page
+    assert f"/jobs/{scan.job_id}" in page
+    assert "Scan running" in page  # the button is disabled while a scan waits

@@ -101,10 +101,13 @@ def identified_result(
         )
     for f in unknown:
         guess = f.best_guess
-        parts.append(
-            _("%(path)s does not match any known licence text%(guess)s.")
-            % {"path": f.path, "guess": f" (nearest: {guess.spdx_id}, {guess.score:.2f})" if guess else ""}
-        )
+        if guess:
+            parts.append(
+                _("%(path)s does not match any known licence text (the nearest, %(spdx)s, scores %(score)s).")
+                % {"path": f.path, "spdx": guess.spdx_id, "score": f"{guess.score:.2f}"}
+            )
+        else:
+            parts.append(_("%(path)s does not match any known licence text.") % {"path": f.path})
         evidence.append(Evidence(f.path, None, _("not a recognised licence")))
     known = [d for d in declared if d.known]
     if known:
