@@ -258,3 +258,23 @@ def test_a_waiting_scan_shows_its_state_and_progress_link(people, solution, good
     assert "is queued." in page
     assert f"/jobs/{scan.job_id}" in page
     assert "Scan running" in page  # the button is disabled while a scan waits
+
+
+def test_a_scan_whose_worker_stopped_does_not_block_the_next_one(people, solution, good_repo, committed):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    repository = services.repository_add(actor=people["fund_manager"], solution=solution, url=str(good_repo))
+    stuck = services.scan_request(actor=people["fund_manager"], repository=repository)  # never run
+    assert services.scan_request(actor=people["fund_manager"], repository=repository) == stuck
+    Scan.objects.filter(pk=stuck.pk).update(
+        status="running", started_at=timezone.now() - dt.timedelta(hours=2)
+    )
+    with committed():
+        fresh = services.scan_request(actor=people["fund_manager"], repository=repository)
+    assert fresh.pk != stuck.pk
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.status == "failed" and "without finishing" in stuck.error
+    assert fresh.status == "done"

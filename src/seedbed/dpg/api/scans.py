@@ -109,7 +109,7 @@ class SolutionOut(Schema):
 
     @staticmethod
     def resolve_repositories(obj: Solution) -> list[Any]:
-        return list(obj.repositories.all())  # type: ignore[attr-defined]
+        return list(obj.repositories.all())
 
 
 class SolutionFilters(Schema):

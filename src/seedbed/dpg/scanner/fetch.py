@@ -232,7 +232,7 @@ def fetch(source: str, *, cache_dir: Path, timeout: float = 120, max_mb: int = 5
         shutil.rmtree(target, ignore_errors=True)
         try:
             _run_git(
-                ["clone", "--quiet", "--depth", str(DEPTH), "--no-single-branch", origin, str(target)],
+                ["clone", "--quiet", "--depth", str(DEPTH), "--single-branch", origin, str(target)],
                 cwd=None,
                 target=target,
                 timeout=timeout,

@@ -69,12 +69,28 @@ def repository_remove(*, actor: Any, repository: Repository) -> None:
     repository.delete()
 
 
+QUEUED_FOR_TOO_LONG = dt.timedelta(hours=1)
+
+
+def _give_up_stale(repository: Repository) -> None:
+    """A scan whose worker stopped (killed, restarted) would keep its repository from being scanned
+    again: one queued for an hour, or running past its time limit and five minutes more, has failed."""
+    now = timezone.now()
+    running_limit = dt.timedelta(seconds=settings.SEEDBED_SCAN_TIMEOUT) + dt.timedelta(minutes=5)
+    stale = repository.scans.filter(
+        Q(status=ScanStatus.QUEUED, requested_at__lt=now - QUEUED_FOR_TOO_LONG)
+        | Q(status=ScanStatus.RUNNING, started_at__lt=now - running_limit)
+    )
+    stale.update(status=ScanStatus.FAILED, finished_at=now, error=_("The scan stopped without finishing."))
+
+
 @transaction.atomic
 def scan_request(*, actor: Any, repository: Repository, run_now: bool = False) -> Scan:
     """Queue a scan (the worker runs it, with progress on its job); one waiting scan per repository."""
     if actor is not None:
         _require(access.can_manage_scans(actor, repository.solution))
     Repository.objects.select_for_update().filter(pk=repository.pk).values_list("pk", flat=True).first()
+    _give_up_stale(repository)
     waiting = repository.scans.filter(status__in=[ScanStatus.QUEUED, ScanStatus.RUNNING]).first()
     if waiting is not None:
         return waiting
