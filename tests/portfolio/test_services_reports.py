@@ -58,7 +58,8 @@ def test_a_member_submits_kpis_and_a_narrative(investment, people):
     )
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
-    assert report.kpis == {"people_reached": 1200, "revenue": 5000.5, "team_size": 7, "active_users": 0}
+    # Exact: a whole number as a number, a decimal as its exact digits (never a float).
+    assert report.kpis == {"people_reached": 1200, "revenue": "5000.5", "team_size": 7, "active_users": 0}
     assert report.narrative == "Onboarded two cooperatives."
     assert report.submitted_by == people["grantee"]
     assert report.submitted_at is not None

@@ -34,7 +34,9 @@ def report_kpis(report: Report) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _number(raw: Any) -> int | float | None:
+def _number(raw: Any) -> int | str | None:
+    """A KPI as the team wrote it: a whole number as an int, otherwise the exact decimal as a string (a
+    revenue of 5000.50 stays exact; a float would not)."""
     if raw in (None, ""):
         return None
     try:
@@ -43,7 +45,7 @@ def _number(raw: Any) -> int | float | None:
         raise ValueError from None
     if not number.is_finite() or number < 0:
         raise ValueError
-    return int(number) if number == number.to_integral_value() else float(number)
+    return int(number) if number == number.to_integral_value() else str(number.normalize())
 
 
 @transaction.atomic
@@ -56,7 +58,7 @@ def report_submit(*, actor: Any, report: Report, kpis: dict[str, Any], narrative
     if report.period_start > timezone.localdate():
         raise ValidationError(_("This report's quarter has not begun yet."), code="early")
     errors: dict[str, list[str]] = {}
-    values: dict[str, int | float] = {}
+    values: dict[str, int | str] = {}
     known = report_kpis(report)
     for key, _label, _unit in known:
         try:
