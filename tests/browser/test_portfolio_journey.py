@@ -174,3 +174,19 @@ def test_grantee_evidence_mentor_accepts_finance_pays_the_tranche(
     for w in pages:
         assert w.console_errors == [], w.console_errors
         assert w.foreign_requests == [], w.foreign_requests
+
+
+def test_a_long_name_in_spanish_keeps_the_menu_inside_a_1280_pixel_window(
+    watched: Any, transactional_db: Any
+) -> None:
+    """With every part's entry, a fund manager's menu in Spanish ran 24 px past the window: the user
+    button did not wrap. It wraps now."""
+    manager = make_user("fund_manager", ("fund_manager",))
+    manager.full_name = "Demo Fund Manager"
+    manager.save(update_fields=["full_name"])
+    w = watched()
+    w.page.context.add_cookies([{"name": "django_language", "value": "es", "url": w.base_url}])
+    sign_in(w, "fund_manager")
+    w.goto("/solutions/")
+    expect(w.page.locator("main h1")).to_have_text("Soluciones")
+    assert w.page.evaluate("document.documentElement.scrollWidth") <= 1280

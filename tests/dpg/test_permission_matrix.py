@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from seedbed.core.models import AuditEvent
 from seedbed.dpg import urls
-from seedbed.dpg.models import Repository, Scan
+from seedbed.dpg.models import RegistryRecord, Repository, Scan
 from seedbed.portfolio import services as portfolio_services
 
 PERSONAS = (
@@ -26,7 +27,14 @@ def world(team: Any, other_team: Any, people: dict[str, Any]) -> dict[str, Any]:
     solution = portfolio_services.solution_create(actor=None, organization=team, name="Growth Monitor")
     repository = Repository.objects.create(solution=solution, url="https://git.example.org/kijani/growth")
     scan = Scan.objects.create(repository=repository, status="done", commit="a" * 40)
-    return {"solution": solution, "repository": repository, "scan": scan}
+    record = RegistryRecord.objects.create(
+        key="growth-monitor",
+        name="Growth Monitor",
+        stage="DPG",
+        content_hash="0" * 64,
+        updated_at=timezone.now(),
+    )
+    return {"solution": solution, "repository": repository, "scan": scan, "record": record}
 
 
 def _pages(w: dict[str, Any]) -> dict[str, tuple[str, list[Any]]]:
@@ -36,18 +44,23 @@ def _pages(w: dict[str, Any]) -> dict[str, tuple[str, list[Any]]]:
         "add repository": ("repository_new", [w["solution"].slug]),
         "repository": ("repository_detail", [w["repository"].pk]),
         "scan": ("scan_detail", [w["scan"].pk]),
+        "registry": ("registry_list", []),
+        "registry record": ("registry_detail", [w["record"].key]),
     }
 
 
 STAFF = ("L", 200, 200, 200, 200, 200, 200, 200, 403, 403, 403, 403)
 TEAM = ("L", 200, 200, 200, 200, 200, 200, 200, 404, 404, 200, 404)
 SCANNERS = ("L", 200, 200, 403, 403, 403, 200, 403, 404, 404, 200, 404)
+PUBLIC = (200,) * 12  # the DPGA registry is public-domain data; contacts are never imported
 EXPECTED = {
     "solutions": STAFF,
     "solution": TEAM,
     "add repository": SCANNERS,
     "repository": TEAM,
     "scan": TEAM,
+    "registry": PUBLIC,
+    "registry record": PUBLIC,
 }
 POST_ONLY = {"repository_scan"}
 

@@ -10,13 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from seedbed.core.views.common import add_service_errors, paginate
 from seedbed.dpg import access, services
 from seedbed.dpg.forms import RepositoryForm
-from seedbed.dpg.models import Repository, Scan
+from seedbed.dpg.models import DpgStatus, Repository, Scan
 
 HISTORY = 30  # scans shown in a repository's trend
 
@@ -65,6 +66,8 @@ def solution_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "checks": checks,
             "investments": list(solution.investments.select_related("fund").order_by("-start_date")),
             "can_manage": access.can_manage_scans(request.user, solution),
+            "dpg": DpgStatus.objects.select_related("registry_record").filter(solution=solution).first(),
+            "today": timezone.localdate(),
         },
     )
 
