@@ -455,3 +455,14 @@ def test_default_milestones_read_in_the_readers_language_and_a_managers_own_as_w
     assert "Une couverture de tests de 15\u00a0pour cent le cas échéant" in page
     assert "Test coverage of 15 per cent" not in page
     assert "Pilot with 3 schools" in page
+
+
+def test_kpi_charts_keep_large_decimal_figures_exact(make_investment, team, people, client_for):
+    investment = make_investment(team, start_date=timezone.localdate() - dt.timedelta(days=120))
+    report = investment.reports.order_by("period_start").first()
+    client_for(people["grantee"]).post(
+        f"/portfolio/reports/{report.pk}/",
+        {"kpi_revenue": "12345678901234567.89", "narrative": "A good quarter."},
+    )
+    page = client_for(people["fund_manager"]).get(investment.get_absolute_url()).content.decode()
+    assert "12345678901234567.89" in page  # a float would show 12345678901234568.00

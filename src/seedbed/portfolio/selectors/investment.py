@@ -111,9 +111,9 @@ class KpiSeries:
     key: str
     label: str
     unit: str
-    points: list[tuple[str, float]]  # (period label, value) for submitted reports
-    latest: float | None
-    peak: float
+    points: list[tuple[str, Decimal]]  # (period label, value) for submitted reports, exact
+    latest: Decimal | None
+    peak: Decimal
 
 
 def kpi_series(reports: list[Report], extra: list[tuple[str, str, str]]) -> list[KpiSeries]:
@@ -122,12 +122,11 @@ def kpi_series(reports: list[Report], extra: list[tuple[str, str, str]]) -> list
     rows = [(key, str(label), unit) for key, (label, unit) in STANDARD_KPIS.items()] + extra
     series = []
     for key, label, unit in rows:
-        points = [(f"{r.period_end:%Y-%m}", float(r.kpis[key])) for r in submitted if key in r.kpis]
+        points = [(f"{r.period_end:%Y-%m}", Decimal(str(r.kpis[key]))) for r in submitted if key in r.kpis]
         if points:
+            peak = max(value for _period, value in points)
             series.append(
-                KpiSeries(
-                    key, label, unit, points, points[-1][1], max((v for _p, v in points), default=0.0) or 1.0
-                )
+                KpiSeries(key, label, unit, points, points[-1][1], peak if peak > 0 else Decimal(1))
             )
     return series
 

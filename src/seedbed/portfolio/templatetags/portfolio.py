@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -17,7 +18,7 @@ BAR_WIDTH, GAP, HEIGHT = 12, 4, 40
 @register.simple_tag
 def kpi_chart(series: KpiSeries) -> dict[str, Any]:
     """Bars scaled to the series' peak, one per submitted report, oldest first."""
-    peak = series.peak or 1.0
+    peak = series.peak or Decimal(1)
     bars = []
     for index, (period, value) in enumerate(series.points):
         height = max(1, round(HEIGHT * value / peak)) if value > 0 else 0
