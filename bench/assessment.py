@@ -27,67 +27,12 @@ ANALYZE runs after each growth, as autovacuum would). Bounded: about a minute an
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
-import shutil
-import statistics
-import sys
-import tempfile
-import time
-import warnings
 from decimal import Decimal
 
+import growth  # bench/growth.py: the throwaway database and the timing loop (run from bench/)
+
 REVIEWERS = 12
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument(
-        "--sizes", default="200,2000,20000", help="applications, growing; the first is the base"
-    )
-    parser.add_argument("--rounds", type=int, default=15, help="timed requests per page and size")
-    parser.add_argument(
-        "--page-seconds", type=float, default=6.0, help="time budget per page and size (at least 3 rounds)"
-    )
-    args = parser.parse_args()
-    sizes = [int(size) for size in args.sizes.split(",")]
-    if sizes != sorted(set(sizes)) or sizes[0] < 1:
-        parser.error("--sizes must grow, e.g. 200,2000,20000")
-
-    data_dir = tempfile.mkdtemp(prefix="seedbed-bench-assessment-")
-    os.environ["SEEDBED_DATA_DIR"] = data_dir  # never the user's own SQLite database
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seedbed.settings")
-    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic here
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    settings.ALLOWED_HOSTS = ["testserver"]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Static files by name: no collectstatic (and no node_modules) needed to render the pages.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    postgres = connection.vendor == "postgresql"
-    original_name = connection.settings_dict["NAME"]
-    started = time.perf_counter()
-    try:
-        if postgres:
-            connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        else:
-            call_command("migrate", verbosity=0)
-        run(args, sizes, postgres)
-    finally:
-        if postgres:
-            connection.creation.destroy_test_db(original_name, verbosity=0)
-        connection.close()
-        shutil.rmtree(data_dir, ignore_errors=True)
-    print(f"Done in {time.perf_counter() - started:.0f} s.")
 
 
 class World:
@@ -228,16 +173,9 @@ class World:
         self.review_count += len(reviews)
 
 
-def run(args: argparse.Namespace, sizes: list[int], postgres: bool) -> None:
-    from django.db import connection
-    from django.test import Client
-
-    world = World()
-    client = Client()
-    client.force_login(world.manager, backend="django.contrib.auth.backends.ModelBackend")
+def pages(world: World) -> list[tuple[str, str]]:
     slug = world.call.slug
-    pages = [
-        ("/healthz", "/healthz"),
+    return [
         ("ranking", f"/calls/{slug}/ranking/"),
         ("ranking, disagreement, by spread", f"/calls/{slug}/ranking/?disagreement=on&sort=-spread"),
         ("ranking, API", f"/api/calls/{slug}/ranking"),
@@ -246,48 +184,17 @@ def run(args: argparse.Namespace, sizes: list[int], postgres: bool) -> None:
         ("table, stage and search", f"/calls/{slug}/applications/?stage={world.stages[2].pk}&q=Solution+1"),
     ]
 
-    def medians() -> dict[str, tuple[float, int]]:
-        """Round-robin over the pages, so that a busy moment of the machine slows them all alike."""
-        samples: dict[str, list[float]] = {label: [] for label, _path in pages}
-        for _label, path in pages:
-            response = client.get(path)  # warm up
-            assert response.status_code == 200, (path, response.status_code)
-        deadline = time.perf_counter() + args.page_seconds * len(pages)
-        for done in range(args.rounds):
-            if done >= 3 and time.perf_counter() > deadline:
-                break
-            for label, path in pages:
-                start = time.perf_counter()
-                response = client.get(path)
-                samples[label].append((time.perf_counter() - start) * 1000)
-                assert response.status_code == 200, (path, response.status_code)
-        return {label: (statistics.median(values), len(values)) for label, values in samples.items()}
 
-    engine = "postgresql" if postgres else "sqlite"
-    print(
-        f"Assessment pages on {engine}: median of up to {args.rounds} requests per page (in process, test "
-        f"Client, signed in as a fund manager). Ratios: × /healthz at the same size; × first: the same page "
-        f"at {sizes[0]:,} applications.",
-        flush=True,
+def main() -> None:
+    growth.main(
+        doc=__doc__,
+        default_sizes="200,2000,20000",
+        unit="applications",
+        name="assessment",
+        world=World,
+        pages=pages,
+        describe=lambda world, size: f"{size:,} applications, {world.review_count:,} reviews",
     )
-    first: dict[str, float] = {}
-    for size in sizes:
-        built = time.perf_counter()
-        world.grow_to(size)
-        if postgres:
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-        print(
-            f"\n{size:,} applications, {world.review_count:,} reviews (built in "
-            f"{time.perf_counter() - built:.1f} s)"
-        )
-        print(f"{'page':36} {'median ms':>10} {'rounds':>6} {'× /healthz':>11} {'× first':>8}")
-        results = medians()
-        healthz = results["/healthz"][0]
-        for label, (value, rounds) in results.items():
-            first.setdefault(label, value)
-            print(f"{label:36} {value:10.2f} {rounds:6d} {value / healthz:11.1f} {value / first[label]:8.2f}")
-        sys.stdout.flush()
 
 
 if __name__ == "__main__":
