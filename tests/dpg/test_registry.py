@@ -5,6 +5,8 @@ status; and the DPG status's one-year term with its renewal window."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import importlib.util
 import json
 import re
 import shutil
@@ -24,6 +26,7 @@ from seedbed.dpg.models import (
 )
 from seedbed.dpg.models.assessment import expiry_for
 from seedbed.dpg.registry import (
+    BUNDLE_PATH,
     EMAIL_REPLACEMENT,
     normalise_name,
     normalise_repository_url,
@@ -230,6 +233,90 @@ def test_the_command_prints_counts_and_fails_on_errors(small_registry: Path) -> 
 
     with pytest.raises(CommandError):
         call_command("dpga", "import", str(small_registry / "missing"))
+
+
+def _stored() -> dict[str, tuple[str, str, str]]:
+    return {
+        key: (content_hash, name, stage)
+        for key, content_hash, name, stage in RegistryRecord.objects.values_list(
+            "key", "content_hash", "name", "stage"
+        )
+    }
+
+
+@pytest.mark.django_db
+def test_the_bundled_registry_imports_without_the_shared_folder() -> None:
+    result = registry_import()  # the copy in seedbed/dpg/data, as on a fresh machine
+
+    assert result.errors == []
+    assert (result.created, result.updated, result.unchanged) == (228, 0, 0)
+    assert RegistryRecord.objects.filter(stage="DPG").count() == 165
+    assert RegistryRecord.objects.filter(stage="nominee").count() == 63
+    assert RegistryRecord.objects.exclude(screening={}).count() == 164
+    primero = RegistryRecord.objects.get(key="primero")
+    assert primero.repositories[0]["url"] == "https://github.com/primeroIMS/primero"
+    stored = json.dumps(list(RegistryRecord.objects.values("record", "screening", "organizations")))
+    assert "withheld" not in stored.lower() and "contact_" not in stored
+
+    again = registry_import(BUNDLE_PATH)
+    assert (again.created, again.updated, again.unchanged, again.errors) == (0, 0, 228, [])
+
+
+@pytest.mark.django_db
+def test_the_bundle_and_the_folder_import_the_same_records(registry: Path) -> None:
+    registry_import(registry)
+    from_folder = _stored()
+    assert len(from_folder) == 228
+    # The same content: importing the bundle over the folder's import changes nothing...
+    result = registry_import(BUNDLE_PATH)
+    assert (result.created, result.updated, result.unchanged, result.errors) == (0, 0, 228, [])
+    # ...and from scratch it stores the same records.
+    RegistryRecord.objects.all().delete()
+    assert registry_import(BUNDLE_PATH).created == 228
+    assert _stored() == from_folder
+
+
+def test_the_bundle_holds_the_folders_records_unchanged(registry: Path) -> None:
+    with gzip.open(BUNDLE_PATH, "rt", encoding="utf-8") as handle:
+        bundle = json.load(handle)
+    for folder in ("nominees", "digitalpublicgoods"):
+        files = sorted((registry / folder).glob("*.json"))
+        assert sorted(bundle[folder]) == sorted(path.stem for path in files)
+        for path in files:
+            assert bundle[folder][path.stem] == json.loads(path.read_text(encoding="utf-8")), path
+
+
+def test_rebuilding_the_bundle_gives_the_same_bytes(registry: Path, tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parents[2] / "scripts" / "build_registry_bundle.py"
+    spec = importlib.util.spec_from_file_location("build_registry_bundle", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "registry.json.gz"
+    assert module.main([str(registry), "--out", str(out)]) == 0
+    assert out.read_bytes() == BUNDLE_PATH.read_bytes()
+
+
+@pytest.mark.django_db
+def test_a_broken_bundle_is_reported(tmp_path: Path) -> None:
+    broken = tmp_path / "registry.json.gz"
+    broken.write_bytes(b"not gzip")
+    result = registry_import(broken)
+    assert result.total == 0 and len(result.errors) == 1 and "registry.json.gz" in result.errors[0]
+
+    broken.write_bytes(gzip.compress(json.dumps({"format": "something else"}).encode()))
+    assert "not a bundle" in registry_import(broken).errors[0]
+    assert not RegistryRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_command_imports_the_bundled_copy_without_a_folder() -> None:
+    out = StringIO()
+    call_command("dpga", "import", stdout=out)
+    assert "228 created, 0 updated, 0 unchanged, 0 errors" in out.getvalue()
+    out = StringIO()
+    call_command("dpga", "import", str(BUNDLE_PATH), stdout=out)
+    assert "0 created, 0 updated, 228 unchanged, 0 errors" in out.getvalue()
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,9 @@
 The folder holds ``nominees/<key>.json`` (one nominee or DPG record each, valid against
 ``nominee-schema.json``) and ``digitalpublicgoods/<key>.json`` (the screening answers of the same record,
 valid against ``screening-schema.json``), as in ``../shared/data/dpga/registry/``. The folder above it
-is accepted too.
+is accepted too, and so is the copy Seedbed ships, ``seedbed/dpg/data/registry.json.gz`` (both folders in
+one file, keyed by the files' stems; ``scripts/build_registry_bundle.py`` makes it), which is what
+``registry_import()`` reads when given nothing: a fresh installation needs no shared data folder.
 
 - Every record is validated against both schemas (copied to ``seedbed/dpg/data/``); an invalid nominee
   is reported and skipped, an invalid screening is reported and left out.
@@ -18,6 +20,7 @@ is accepted too.
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import hashlib
 import json
 import re
@@ -25,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from django.db import transaction
@@ -44,6 +47,10 @@ from seedbed.dpg.models import (
 from seedbed.portfolio.models import Solution
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# The registry as Seedbed ships it (see scripts/build_registry_bundle.py and data/SOURCE-NOTE.txt).
+BUNDLE_PATH = DATA_DIR / "registry.json.gz"
+BUNDLE_FORMAT = "seedbed.dpga-registry"
+BUNDLE_VERSION = 1
 # Bump when the scrubbing or the stored fields change, so that the next import rewrites every record.
 FORMAT_VERSION = "1"
 EMAIL_REPLACEMENT = "[e-mail address removed]"
@@ -168,6 +175,77 @@ def _load(path: Path) -> Any:
         return json.load(handle)
 
 
+class _Unreadable(Exception):
+    """A record that is not readable JSON; the message says why."""
+
+
+class _Source(Protocol):
+    """Where the records come from: the published folder, or the bundle Seedbed ships."""
+
+    def keys(self) -> list[str]: ...
+
+    def nominee(self, key: str) -> Any: ...  # raises _Unreadable
+
+    def screening(self, key: str) -> Any: ...  # None when the record has no screening; raises _Unreadable
+
+
+class _Folder:
+    def __init__(self, root: Path) -> None:
+        self.nominees = root / "nominees"
+        self.screenings = root / "digitalpublicgoods"
+
+    def keys(self) -> list[str]:
+        return [path.stem for path in sorted(self.nominees.glob("*.json"), key=lambda path: path.name)]
+
+    @staticmethod
+    def _read(path: Path) -> Any:
+        try:
+            return _load(path)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise _Unreadable(str(error)) from None
+
+    def nominee(self, key: str) -> Any:
+        return self._read(self.nominees / f"{key}.json")
+
+    def screening(self, key: str) -> Any:
+        path = self.screenings / f"{key}.json"
+        return self._read(path) if path.is_file() else None
+
+
+class _Bundle:
+    def __init__(self, nominees: dict[str, Any], screenings: dict[str, Any]) -> None:
+        self.nominees = nominees
+        self.screenings = screenings
+
+    def keys(self) -> list[str]:
+        return sorted(self.nominees, key=lambda key: f"{key}.json")  # the folder's order
+
+    def nominee(self, key: str) -> Any:
+        return self.nominees[key]
+
+    def screening(self, key: str) -> Any:
+        return self.screenings.get(key)
+
+
+def read_bundle(path: Path) -> _Bundle:
+    """The bundle at ``path``; ``ValueError`` with the reason when it is not one."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            payload = json.load(handle)
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(str(error)) from None
+    if not isinstance(payload, dict) or payload.get("format") != BUNDLE_FORMAT:
+        raise ValueError(_("not a bundle of the DPGA registry"))
+    if payload.get("version") != BUNDLE_VERSION:
+        raise ValueError(
+            _("bundle version %(version)s is not supported") % {"version": payload.get("version")}
+        )
+    nominees, screenings = payload.get("nominees"), payload.get("digitalpublicgoods")
+    if not isinstance(nominees, dict) or not isinstance(screenings, dict):
+        raise ValueError(_("not a bundle of the DPGA registry"))
+    return _Bundle(nominees, screenings)
+
+
 def _describe(error: Any) -> str:
     where = "/".join(str(part) for part in error.path) or _("the record")
     return f"{where}: {error.message}"
@@ -208,68 +286,78 @@ def _content_hash(nominee: dict[str, Any], screening: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def registry_import(folder: Path, *, progress: Progress | None = None) -> ImportResult:
-    """Import (or refresh) every record of the registry in ``folder``, then match records to solutions."""
+def _source_for(path: Path, result: ImportResult) -> _Source | None:
+    """The records at ``path`` (a registry folder, the folder above it, or a bundle file), or None with the
+    reason in ``result.errors``."""
+    if path.is_file():
+        try:
+            return read_bundle(path)
+        except ValueError as error:
+            result.errors.append(
+                _("%(file)s is not a readable registry bundle (%(error)s).")
+                % {"file": path.name, "error": error}
+            )
+            return None
+    root = _registry_folder(path)
+    if not (root / "nominees").is_dir():
+        result.errors.append(_("No nominees folder in %(folder)s.") % {"folder": path})
+        return None
+    return _Folder(root)
+
+
+def registry_import(source: Path | str | None = None, *, progress: Progress | None = None) -> ImportResult:
+    """Import (or refresh) every record of the registry, then match records to solutions. ``source`` is the
+    registry folder (or the folder above it) or a bundle file; by default the bundle Seedbed ships."""
     started = timezone.now()
     result = ImportResult()
-    root = _registry_folder(folder)
-    nominee_dir = root / "nominees"
-    screening_dir = root / "digitalpublicgoods"
-    if not nominee_dir.is_dir():
-        result.errors.append(_("No nominees folder in %(folder)s.") % {"folder": folder})
+    records = _source_for(Path(source) if source is not None else BUNDLE_PATH, result)
+    if records is None:
         return result
-    paths = sorted(nominee_dir.glob("*.json"))
+    keys = records.keys()
     existing = {record.key: record for record in RegistryRecord.objects.all()}
     with transaction.atomic():
-        for done, path in enumerate(paths, start=1):
-            _import_one(path, screening_dir / path.name, existing, result)
+        for done, key in enumerate(keys, start=1):
+            _import_one(key, records, existing, result)
             if progress:
-                progress(done, len(paths))
+                progress(done, len(keys))
         result.matched, result.statuses_set = registry_match()
     result.seconds = (timezone.now() - started).total_seconds()
     return result
 
 
 def _import_one(
-    path: Path, screening_path: Path, existing: dict[str, RegistryRecord], result: ImportResult
+    key: str, records: _Source, existing: dict[str, RegistryRecord], result: ImportResult
 ) -> None:
-    key = path.stem
+    name = f"{key}.json"
     try:
-        nominee = _load(path)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        result.errors.append(
-            _("%(file)s: not readable JSON (%(error)s).") % {"file": path.name, "error": error}
-        )
+        nominee = records.nominee(key)
+    except _Unreadable as error:
+        result.errors.append(_("%(file)s: not readable JSON (%(error)s).") % {"file": name, "error": error})
         return
     errors = schema_errors("nominee", nominee)
     if errors:
         result.errors.extend(
-            _("%(file)s: %(problem)s") % {"file": path.name, "problem": _describe(error)}
-            for error in errors[:5]
+            _("%(file)s: %(problem)s") % {"file": name, "problem": _describe(error)} for error in errors[:5]
         )
         return
-    screening: dict[str, Any] = {}
-    if screening_path.is_file():
-        try:
-            screening = _load(screening_path)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            result.errors.append(
-                _("%(file)s: not readable JSON (%(error)s).")
-                % {"file": f"{screening_path.parent.name}/{screening_path.name}", "error": error}
+    screening_name = f"digitalpublicgoods/{name}"
+    try:
+        screening = records.screening(key)
+    except _Unreadable as error:
+        result.errors.append(
+            _("%(file)s: not readable JSON (%(error)s).") % {"file": screening_name, "error": error}
+        )
+        screening = None
+    if screening is None:
+        screening = {}
+    else:
+        screening_problems = schema_errors("screening", screening)
+        if screening_problems:
+            result.errors.extend(
+                _("%(file)s: %(problem)s") % {"file": screening_name, "problem": _describe(error)}
+                for error in screening_problems[:5]
             )
             screening = {}
-        else:
-            screening_problems = schema_errors("screening", screening)
-            if screening_problems:
-                result.errors.extend(
-                    _("%(file)s: %(problem)s")
-                    % {
-                        "file": f"{screening_path.parent.name}/{screening_path.name}",
-                        "problem": _describe(error),
-                    }
-                    for error in screening_problems[:5]
-                )
-                screening = {}
     content_hash = _content_hash(nominee, screening)
     record = existing.get(key)
     if record is not None and record.content_hash == content_hash:
@@ -282,8 +370,8 @@ def _import_one(
         existing[key] = record
         result.created += 1
         return
-    for name, value in fields.items():
-        setattr(record, name, value)
+    for field, value in fields.items():
+        setattr(record, field, value)
     record.content_hash = content_hash
     record.updated_at = now
     record.save()

@@ -6,11 +6,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from seedbed.dpg.registry import registry_import
+from seedbed.dpg.registry import BUNDLE_PATH, registry_import
 
 
 class Command(BaseCommand):
-    help = "The Digital Public Goods Alliance's registry. `dpga import <folder>` imports or refreshes it."
+    help = (
+        "The Digital Public Goods Alliance's registry. `dpga import` imports or refreshes it from the copy "
+        "Seedbed ships; `dpga import <folder>` from a folder in the published format (or a bundle file)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="{import}")
@@ -18,14 +21,21 @@ class Command(BaseCommand):
             "import",
             help="import the registry in its published format (nominees/*.json, digitalpublicgoods/*.json)",
         )
-        imports.add_argument("folder", type=Path, help="the registry folder (holding nominees/)")
+        imports.add_argument(
+            "folder",
+            type=Path,
+            nargs="?",
+            default=None,
+            help=f"the registry folder (holding nominees/), or a bundle file; by default {BUNDLE_PATH.name}, "
+            "the copy Seedbed ships",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "import":
             self.import_registry(options["folder"], verbosity=options["verbosity"])
 
-    def import_registry(self, folder: Path, *, verbosity: int) -> None:
-        if not folder.is_dir():
+    def import_registry(self, folder: Path | None, *, verbosity: int) -> None:
+        if folder is not None and not folder.exists():
             raise CommandError(_("No such folder: %(folder)s") % {"folder": folder})
         result = registry_import(folder)
         for error in result.errors:
