@@ -11,6 +11,10 @@ from typing import Any
 
 import pytest
 
+from seedbed.dpg import services
+from seedbed.dpg.models import Scan
+from seedbed.portfolio import services as portfolio_services
+
 # Plain fixtures of the portfolio tests (funds, people, teams, investments) are shared.
 from tests.portfolio.conftest import (  # noqa: F401
     acceleration,
@@ -89,3 +93,63 @@ def _scan_settings(settings: Any, tmp_path: Path) -> None:
     settings.SEEDBED_SCAN_CACHE = tmp_path / "scan-cache"
     settings.SEEDBED_SCAN_LOCAL_ROOTS = [tmp_path / "repos"]
     settings.SEEDBED_SCAN_TIMEOUT = 60
+
+
+# --- A solution with a good repository, and scanning it through the services (shared by the scan,
+# assessment and matrix tests) ---
+
+README = """# Kijani Growth Monitor
+
+Growth charts for community health workers, offline first.
+
+## Installation
+
+Run `make install` and then `make demo` on your machine.
+
+## Usage
+
+Open the application in your browser and sign in with the account you were given.
+"""
+
+
+@pytest.fixture
+def solution(team, people):  # noqa: F811 (fixtures imported above)
+    return portfolio_services.solution_create(
+        actor=people["fund_manager"], organization=team, name="Growth Monitor"
+    )
+
+
+@pytest.fixture
+def good_repo(make_repo):
+    return make_repo(
+        "growth-monitor",
+        {
+            "LICENSE": MIT_TEXT,
+            "README.md": README,
+            "CODE_OF_CONDUCT.md": "# Code of conduct\n\nBe kind. Report problems to conduct@example.org.\n",
+            "CONTRIBUTING.md": "# Contributing\n\nOpen a pull request.\n",
+            ".github/workflows/ci.yml": "on: [push, pull_request]\njobs: {}\n",
+            ".github/ISSUE_TEMPLATE/bug.md": "---\nname: Bug\n---\n",
+            "tests/test_growth.py": "def test_growth():\n    assert True\n",
+            "src/growth.py": "print('growth')\n",
+        },
+    )
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed():`` runs what waits for the commit (the worker takes a scan then; Huey runs it
+    at once in tests)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def scan_of(people, solution, committed):  # noqa: F811 (fixtures imported above)
+    def run(path) -> Scan:
+        repository = services.repository_add(actor=people["fund_manager"], solution=solution, url=str(path))
+        with committed():
+            scan = services.scan_request(actor=people["fund_manager"], repository=repository)
+        scan.refresh_from_db()
+        return scan
+
+    return run

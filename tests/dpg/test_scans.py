@@ -15,65 +15,8 @@ from django.core.management import call_command
 from seedbed.dpg import services
 from seedbed.dpg.models import Repository, Scan
 from seedbed.portfolio import services as portfolio_services
-from tests.dpg.conftest import MIT_TEXT
 
 pytestmark = pytest.mark.django_db
-
-README = """# Kijani Growth Monitor
-
-Growth charts for community health workers, offline first.
-
-## Installation
-
-Run `make install` and then `make demo` on your machine.
-
-## Usage
-
-Open the application in your browser and sign in with the account you were given.
-"""
-
-
-@pytest.fixture
-def solution(team, people):
-    return portfolio_services.solution_create(
-        actor=people["fund_manager"], organization=team, name="Growth Monitor"
-    )
-
-
-@pytest.fixture
-def good_repo(make_repo):
-    return make_repo(
-        "growth-monitor",
-        {
-            "LICENSE": MIT_TEXT,
-            "README.md": README,
-            "CODE_OF_CONDUCT.md": "# Code of conduct\n\nBe kind. Report problems to conduct@example.org.\n",
-            "CONTRIBUTING.md": "# Contributing\n\nOpen a pull request.\n",
-            ".github/workflows/ci.yml": "on: [push, pull_request]\njobs: {}\n",
-            ".github/ISSUE_TEMPLATE/bug.md": "---\nname: Bug\n---\n",
-            "tests/test_growth.py": "def test_growth():\n    assert True\n",
-            "src/growth.py": "print('growth')\n",
-        },
-    )
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """``with committed():`` runs what waits for the commit (the worker takes a scan then; Huey runs it
-    at once in tests)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def scan_of(people, solution, committed):
-    def run(path) -> Scan:
-        repository = services.repository_add(actor=people["fund_manager"], solution=solution, url=str(path))
-        with committed():
-            scan = services.scan_request(actor=people["fund_manager"], repository=repository)
-        scan.refresh_from_db()
-        return scan
-
-    return run
 
 
 def test_a_scan_stores_every_check_with_its_evidence_and_the_licence(people, solution, good_repo, scan_of):

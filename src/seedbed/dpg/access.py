@@ -5,6 +5,9 @@
   adds repositories and asks for a scan; nothing of other teams (404).
 - **Fund managers, administrators and open-source mentors** add repositories to any solution and ask for
   scans.
+- The DPG Standard **assessment**: the team and those scan managers write answers; fund managers,
+  administrators and mentors sign them off, but never for a solution of their own organization.
+- A solution's **DPG status** is recorded by fund managers and administrators.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from seedbed.dpg.models import Repository, Scan
 from seedbed.portfolio.models import Solution
 
 SCAN_MANAGERS = frozenset({Role.FUND_MANAGER, Role.ADMINISTRATOR, Role.OSS_MENTOR})
+ASSESSMENT_REVIEWERS = SCAN_MANAGERS
+STATUS_KEEPERS = frozenset({Role.FUND_MANAGER, Role.ADMINISTRATOR})
 
 
 def can_view_all(user: Any) -> bool:
@@ -48,6 +53,20 @@ def is_team(user: Any, solution: Solution) -> bool:
 def can_manage_scans(user: Any, solution: Solution) -> bool:
     """Add repositories and ask for scans: scan managers, and the solution's own team."""
     return is_signed_in(user) and (user.has_role(*SCAN_MANAGERS) or is_team(user, solution))
+
+
+def can_answer(user: Any, solution: Solution) -> bool:
+    """Write the DPG Standard answers: the same people who manage the solution's scans."""
+    return can_manage_scans(user, solution)
+
+
+def can_sign_off(user: Any, solution: Solution) -> bool:
+    """Sign off an answer: a reviewer of the fund who is not on the solution's own team."""
+    return is_signed_in(user) and user.has_role(*ASSESSMENT_REVIEWERS) and not is_team(user, solution)
+
+
+def can_set_dpg_status(user: Any) -> bool:
+    return is_signed_in(user) and user.has_role(*STATUS_KEEPERS)
 
 
 def can_view_solutions_nav(user: Any) -> bool:

@@ -163,9 +163,10 @@ def nominee_for(solution: Solution, answers: dict[str, IndicatorAnswer] | None =
     nominee["SDGs"] = _sdgs(solution, answers)
     kind = TYPE_FOR_KIND.get(solution.kind)
     nominee["type"] = [kind] if kind else []
-    nominee["repositories"] = [
+    public = [repo for repo in repositories if repo.url.startswith(("http://", "https://"))]
+    nominee["repositories"] = [  # a local folder (the demo's, a command-line scan) means nothing to the DPGA
         {"name": repo.name or ("main" if index == 0 else f"repository-{index + 1}"), "url": repo.url}
-        for index, repo in enumerate(repositories)
+        for index, repo in enumerate(public)
     ]
     nominee["organizations"] = _organizations(solution)
     nominee["stage"] = "nominee"

@@ -1,7 +1,9 @@
-"""JSON API for DPG readiness: solutions, their repositories, and scans (start and read). Same access
+"""JSON API for DPG readiness: solutions, their repositories, scans (start and read), the DPG Standard
+assessment, DPG status and the nomination export. Same access
 rules and services as the pages. No module here has ``from __future__ import annotations``
 (vitalik/django-ninja#1717)."""
 
+from seedbed.dpg.api import assessment  # noqa: F401  (registers its endpoints on the router)
 from seedbed.dpg.api.scans import router
 
 __all__ = ["router"]

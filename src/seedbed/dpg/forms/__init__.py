@@ -15,3 +15,8 @@ class RepositoryForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=100, initial="main", help_text=_("“main” for the primary one.")
     )
+
+
+from seedbed.dpg.forms.assessment import AnswerForm, DpgStatusForm, SignOffForm, SolutionForm  # noqa: E402
+
+__all__ = ["AnswerForm", "DpgStatusForm", "RepositoryForm", "SignOffForm", "SolutionForm"]

@@ -59,6 +59,7 @@ class IndicatorAnswer(models.Model):
         related_name="+",
     )
     signed_off_at = models.DateTimeField(_("signed off"), null=True, blank=True)
+    review_note = models.TextField(_("reviewer's note"), blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

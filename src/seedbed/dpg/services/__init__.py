@@ -1,6 +1,17 @@
-"""The DPG part's use cases: repositories and scans (``scans``). Keyword-only, atomic, audited; they raise
-``PermissionDenied`` or ``ValidationError`` and write nothing when they refuse."""
+"""The DPG part's use cases: repositories and scans (``scans``), the DPG Standard assessment and DPG status
+(``assessment``). Keyword-only, atomic, audited; they raise ``PermissionDenied`` or ``ValidationError``
+and write nothing when they refuse."""
 
+from seedbed.dpg.services.assessment import (
+    Readiness,
+    answer_save,
+    answer_sign_off,
+    assessment_suggest,
+    clean_links,
+    dpg_status_set,
+    expiring,
+    readiness,
+)
 from seedbed.dpg.services.scans import (
     repository_add,
     repository_remove,
@@ -9,4 +20,18 @@ from seedbed.dpg.services.scans import (
     scans_due,
 )
 
-__all__ = ["repository_add", "repository_remove", "scan_execute", "scan_request", "scans_due"]
+__all__ = [
+    "Readiness",
+    "answer_save",
+    "answer_sign_off",
+    "assessment_suggest",
+    "clean_links",
+    "dpg_status_set",
+    "expiring",
+    "readiness",
+    "repository_add",
+    "repository_remove",
+    "scan_execute",
+    "scan_request",
+    "scans_due",
+]

@@ -22,6 +22,7 @@ from seedbed.dpg.models import Repository, Scan, ScanCheck, ScanStatus
 from seedbed.dpg.scanner.fetch import FetchError, check_source
 from seedbed.dpg.scanner.run import ScanReport, scan_source
 from seedbed.dpg.scanner.types import Status
+from seedbed.dpg.services.assessment import assessment_suggest
 from seedbed.portfolio.models import InvestmentStatus, Solution
 from seedbed.portfolio.services import milestones_satisfy
 
@@ -182,6 +183,7 @@ def scan_execute(*, scan: Scan, progress: Progress | None = None, now: dt.dateti
                 note=_("Confirmed by the scan of %(url)s at commit %(commit)s.")
                 % {"url": repository.url, "commit": report.commit[:12] or "—"},
             )
+        assessment_suggest(solution=repository.solution)
     return scan
 
 

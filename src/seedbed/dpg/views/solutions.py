@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from seedbed.core.views.common import add_service_errors, paginate
 from seedbed.dpg import access, services
-from seedbed.dpg.forms import RepositoryForm
-from seedbed.dpg.models import DpgStatus, Repository, Scan
+from seedbed.dpg.forms import RepositoryForm, SolutionForm
+from seedbed.dpg.models import DpgStatus, DpgStatusValue, Repository, Scan
+from seedbed.portfolio import services as portfolio_services
 
 HISTORY = 30  # scans shown in a repository's trend
 
@@ -28,7 +29,7 @@ def solution_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     qs = (
         access.solutions_for_user(request.user)
-        .select_related("organization")
+        .select_related("organization", "dpg_status")
         .annotate(repository_count=Count("repositories", distinct=True))
         .prefetch_related(
             Prefetch(
@@ -41,7 +42,28 @@ def solution_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(name__icontains=q) | qs.filter(organization__name__icontains=q)
-    return render(request, "dpg/solution_list.html", {"page": paginate(request, qs), "q": q})
+    dpg = request.GET.get("dpg", "")
+    if dpg == "renewal":  # the home page's link: DPG statuses in their renewal window or expired
+        soon, expired = services.expiring()
+        qs = qs.filter(pk__in=[row.solution_id for row in soon + expired])
+    elif dpg in DpgStatusValue.values:
+        qs = (
+            qs.filter(dpg_status__status=dpg)
+            if dpg != "none"
+            else qs.exclude(dpg_status__status__in=[v for v in DpgStatusValue.values if v != "none"])
+        )
+    else:
+        dpg = ""
+    return render(
+        request,
+        "dpg/solution_list.html",
+        {
+            "page": paginate(request, qs),
+            "q": q,
+            "dpg": dpg,
+            "dpg_choices": [("renewal", _("Renewal due or expired")), *DpgStatusValue.choices],
+        },
+    )
 
 
 @login_required
@@ -68,7 +90,42 @@ def solution_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_manage": access.can_manage_scans(request.user, solution),
             "dpg": DpgStatus.objects.select_related("registry_record").filter(solution=solution).first(),
             "today": timezone.localdate(),
+            "readiness": services.readiness(solution),
+            "can_set_status": access.can_set_dpg_status(request.user),
+            "can_edit": portfolio_services.can_edit_solution(request.user, solution),
         },
+    )
+
+
+@login_required
+def solution_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    solution = access.get_solution_for_user(request.user, slug)
+    if not portfolio_services.can_edit_solution(request.user, solution):
+        raise PermissionDenied
+    form = SolutionForm(
+        request.POST or None,
+        initial={
+            "name": solution.name,
+            "kind": solution.kind,
+            "description": solution.description,
+            "website": solution.website,
+            "sdgs": solution.sdgs,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            portfolio_services.solution_update(actor=request.user, solution=solution, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The solution is saved."))
+            back = "nomination" if request.GET.get("next") == "nomination" else "solution_detail"
+            return redirect(back, slug)
+    return render(
+        request,
+        "dpg/solution_form.html",
+        {"solution": solution, "form": form},
+        status=422 if form.errors else 200,
     )
 
 

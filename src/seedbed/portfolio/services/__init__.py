@@ -8,6 +8,7 @@ knowledge products).
 
 from seedbed.portfolio.services.investments import (
     amendment_record,
+    can_edit_solution,
     clean_terms,
     contract_sign,
     graduated_from_venture,
@@ -16,6 +17,7 @@ from seedbed.portfolio.services.investments import (
     missing_for_graduation,
     rule_breaches,
     solution_create,
+    solution_update,
 )
 from seedbed.portfolio.services.outcomes import follow_on_record, knowledge_product_create
 from seedbed.portfolio.services.plan import (
@@ -39,6 +41,7 @@ from seedbed.portfolio.services.reports import (
 
 __all__ = [
     "amendment_record",
+    "can_edit_solution",
     "clean_terms",
     "cohort_kpi_add",
     "contract_sign",
@@ -58,6 +61,7 @@ __all__ = [
     "reports_remind",
     "rule_breaches",
     "solution_create",
+    "solution_update",
     "tranche_add",
     "tranche_cancel",
     "tranche_reduce",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from seedbed.calls.models import Application, Outcome
 from seedbed.core.audit import audit_record
-from seedbed.core.models import Country, Organization
+from seedbed.core.models import Country, Membership, Organization
 from seedbed.funds import services as funds_services
 from seedbed.funds.models import Asset, Fund, FundKind, Instrument
 from seedbed.funds.money import format_amount
@@ -234,6 +234,72 @@ def solution_create(
     audit_record(
         actor=actor, action="solution.create", target=solution, changes={"name": [None, solution.name]}
     )
+    return solution
+
+
+def can_edit_solution(user: Any, solution: Solution) -> bool:
+    """Fund managers and administrators, and the members of the organization that owns the solution."""
+    return access.can_manage_portfolio(user) or (
+        access.is_signed_in(user)
+        and Membership.objects.filter(user=user, organization_id=solution.organization_id).exists()
+    )
+
+
+@transaction.atomic
+def solution_update(
+    *,
+    actor: Any,
+    solution: Solution,
+    name: str,
+    kind: str,
+    description: str = "",
+    website: str = "",
+    sdgs: Iterable[int | str] = (),
+) -> Solution:
+    """Change what the DPGA reads about a solution: its name, kind, description, website and the SDGs it
+    advances (goals 1 to 17). The short name in its address does not change."""
+    system_or(actor, can_edit_solution(actor, solution), _("You cannot change this solution."))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("Name the solution.")]})
+    if kind not in SolutionKind.values:
+        raise ValidationError({"kind": [_("Choose the kind of solution.")]})
+    taken = Solution.objects.filter(organization_id=solution.organization_id, name__iexact=name)
+    if taken.exclude(pk=solution.pk).exists():
+        raise ValidationError(
+            {"name": [_("%(team)s already has a solution with this name.") % {"team": solution.organization}]}
+        )
+    website = (website or "").strip()
+    if website and not website.startswith(("http://", "https://")):
+        raise ValidationError({"website": [_("Give the website's http(s) address.")]})
+    goals: list[int] = []
+    for raw in sdgs:
+        try:
+            goal = int(raw)
+        except (TypeError, ValueError):
+            goal = 0
+        if not 1 <= goal <= 17:
+            raise ValidationError({"sdgs": [_("The SDGs are numbered 1 to 17.")]})
+        if goal not in goals:
+            goals.append(goal)
+    Solution.objects.select_for_update().filter(pk=solution.pk).first()
+    after = {
+        "name": name[:200],
+        "kind": kind,
+        "description": (description or "").strip(),
+        "website": website[:200],
+        "sdgs": sorted(goals),
+    }
+    changes = {
+        key: [getattr(solution, key), value]
+        for key, value in after.items()
+        if getattr(solution, key) != value
+    }
+    for key, value in after.items():
+        setattr(solution, key, value)
+    solution.save(update_fields=list(after))
+    if changes:
+        audit_record(actor=actor, action="solution.update", target=solution, changes=changes)
     return solution
 
 
