@@ -69,6 +69,9 @@ def demo(
         django_db_blocker.unblock(),
         override_settings(
             MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+            # The DPG part builds and scans its sample repositories in the data folder.
+            DATA_DIR=tmp_path_factory.mktemp("data"),
+            SEEDBED_SCAN_CACHE=tmp_path_factory.mktemp("scan-cache"),
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         ),
     ):
