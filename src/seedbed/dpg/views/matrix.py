@@ -130,6 +130,11 @@ def check_columns() -> list[CheckColumn]:
 # --- statuses -------------------------------------------------------------------------------------------
 
 PASS, WARNING, FAIL, NOT_APPLICABLE, NOT_SCANNED = "pass", "warning", "fail", "n/a", ""
+# Checks every repository must pass (a solution is licensed only if all its repositories are): their
+# worst result counts; for the others, the best.
+EVERY_REPOSITORY = frozenset(
+    {"licence.file", "licence.identified", "licence.classification", "licence.restrictions"}
+)
 RANK = {PASS: 0, WARNING: 1, FAIL: 2, NOT_APPLICABLE: 3}  # lower is better
 SEVERITY = {PASS: 0, NOT_APPLICABLE: 1, WARNING: 2, FAIL: 3}  # higher is worse (licence checks)
 
@@ -221,7 +226,7 @@ def build_row(solution: Solution, columns: Sequence[CheckColumn], today: dt.date
             # for the other checks the best result among the repositories does.
             worse = current is not None and SEVERITY[check.status] > SEVERITY[current[0]]
             better = current is not None and RANK[check.status] < RANK[current[0]]
-            if current is None or (worse if check.key.startswith("licence.") else better):
+            if current is None or (worse if check.key in EVERY_REPOSITORY else better):
                 best[check.key] = (check.status, repository)
     several = len(repositories) > 1
     cells = []
@@ -338,14 +343,20 @@ def matrix_solutions(user: Any, filters: MatrixFilters, today: dt.date | None = 
     elif filters.scanned == "no":
         qs = qs.exclude(pk__in=scanned)
     if filters.failing:
-        passing = _last_scan_checks().filter(key=filters.failing, status=PASS)
-        qs = qs.exclude(pk__in=passing.values("scan__repository__solution"))
+        checks = _last_scan_checks().filter(key=filters.failing)
+        passing = Q(pk__in=checks.filter(status=PASS).values("scan__repository__solution"))
+        if filters.failing in EVERY_REPOSITORY:  # one repository that does not pass is enough
+            not_passing = Q(pk__in=checks.exclude(status=PASS).values("scan__repository__solution"))
+            qs = qs.filter(~passing | not_passing)
+        else:
+            qs = qs.exclude(passing)
     return qs
 
 
 def sort_solutions(qs: QuerySet[Solution], sort: str, keys: Sequence[str]) -> QuerySet[Solution]:
-    """By name; by the number of checks passed (as the cells count them: a check passes when one of the
-    solution's repositories passes it), scanned solutions first; or the least recently scanned first."""
+    """By name, scanned solutions first; by the number of checks passed, scanned solutions first (a check
+    counts as passed when one of the solution's repositories passes it, so for a licence check failed by a
+    second repository the order can differ by one from the cells); or the least recently scanned first."""
     if sort in ("most", "fewest"):
         passed = (
             ScanCheck.objects.filter(
@@ -374,7 +385,10 @@ def sort_solutions(qs: QuerySet[Solution], sort: str, keys: Sequence[str]) -> Qu
         return qs.annotate(last_scanned=Subquery(latest)).order_by(
             F("last_scanned").asc(nulls_first=True), "name", "pk"
         )
-    return qs.order_by("name", "pk")
+    # By name, the scanned solutions first: a fund with many solutions not scanned yet would otherwise
+    # open on a page of empty rows.
+    scanned = Exists(Repository.objects.filter(solution=OuterRef("pk"), last_scan__isnull=False))
+    return qs.annotate(scanned=scanned).order_by("-scanned", "name", "pk")
 
 
 def with_scans(qs: QuerySet[Solution]) -> QuerySet[Solution]:
@@ -392,7 +406,8 @@ def with_scans(qs: QuerySet[Solution]) -> QuerySet[Solution]:
 
 
 def pass_counts(qs: QuerySet[Solution], keys: Sequence[str]) -> tuple[dict[str, int], int]:
-    """How many of the filtered solutions pass each check, and how many were scanned: two queries."""
+    """How many of the filtered solutions pass each check, and how many were scanned: two queries, and one
+    per licence check (every repository must pass those)."""
     rows = (
         _last_scan_checks(qs.order_by().values("pk"))
         .filter(status=PASS, key__in=list(keys))
@@ -401,6 +416,20 @@ def pass_counts(qs: QuerySet[Solution], keys: Sequence[str]) -> tuple[dict[str, 
         .annotate(n=Count("scan__repository__solution", distinct=True))
     )
     counts = {row["key"]: row["n"] for row in rows}
+    for key in sorted(EVERY_REPOSITORY & set(keys)):  # one query each: passing, with no repository failing
+        checks = _last_scan_checks(qs.order_by().values("pk")).filter(key=key)
+        counts[key] = (
+            checks.filter(status=PASS)
+            .exclude(
+                scan__repository__solution__in=checks.exclude(status=PASS).values(
+                    "scan__repository__solution"
+                )
+            )
+            .order_by()
+            .values("scan__repository__solution")
+            .distinct()
+            .count()
+        )
     scanned = (
         Repository.objects.filter(last_scan__isnull=False, solution__in=qs.order_by().values("pk"))
         .values("solution")
