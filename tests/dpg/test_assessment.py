@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from seedbed.core.models import AuditEvent
 from seedbed.dpg import services
-from seedbed.dpg.models import DpgStatus, IndicatorAnswer
-from seedbed.dpg.registry import schema_errors
+from seedbed.dpg.models import DpgStatus, IndicatorAnswer, RegistryRecord
+from seedbed.dpg.registry import BUNDLE_PATH, registry_import, schema_errors
 from tests.dpg.conftest import MIT_TEXT, README
 
 pytestmark = pytest.mark.django_db
@@ -328,3 +328,33 @@ def test_the_team_edits_the_solution_until_the_nomination_is_valid(
     # Another team may not edit it.
     other = client_for(people["other_grantee"]).post(edit, {"name": "Taken", "kind": "software"})
     assert other.status_code == 404
+
+
+def test_a_renewal_starts_from_the_answers_the_dpga_accepted(
+    solution: Any, people: dict[str, Any], client_for: Any
+) -> None:
+    """Primero's record in the shared registry: its SDG evidence, licence, documentation and screening
+    answers become suggestions; an answer the team wrote is kept."""
+    registry_import(BUNDLE_PATH)
+    RegistryRecord.objects.filter(key="primero").update(solution=solution)
+    IndicatorAnswer.objects.create(solution=solution, indicator="7", answer="Our own answer", suggested=False)
+    client = client_for(people["grantee"])
+    url = reverse("assessment_detail", args=[solution.slug])
+    assert "Start from the registry record" in client.get(url).content.decode()
+    assert client.post(url, {"action": "registry"}).status_code == 302
+    answers = _answers(solution)
+    assert answers["2"].answer == "AGPL-3.0" and answers["2"].suggested and answers["2"].met is True
+    assert answers["2"].evidence_urls == ["https://github.com/primeroIMS/primero/blob/maint_1.6/LICENSE"]
+    assert answers["5"].evidence_urls == ["https://support.primero.org/documentation"]
+    assert answers["9a"].details == {"collectsPII": "Yes", "thirdPartyDataSharing": "Yes"}
+    assert "Child biodata" in answers["9a"].answer
+    assert answers["1"].answer.startswith("SDG 5")
+    assert answers["7"].answer == "Our own answer" and not answers["7"].suggested
+    assert answers["2"].suggestion_source == "DPGA registry record primero"
+    # Nothing changes on a second run; a solution with no record is told so.
+    assert services.assessment_from_registry(actor=people["grantee"], solution=solution) == 0
+    RegistryRecord.objects.update(solution=None)
+    with pytest.raises(ValidationError, match="not matched"):
+        services.assessment_from_registry(actor=people["grantee"], solution=solution)
+    body = client.post(f"/api/solutions/{solution.slug}/assessment/from-registry")
+    assert body.status_code == 422

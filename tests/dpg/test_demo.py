@@ -21,6 +21,7 @@ from seedbed.core.models import Membership, Organization
 from seedbed.dpg import demo
 from seedbed.dpg.demo_repositories import Licence, sample_repositories
 from seedbed.dpg.models import DpgStatus, DpgStatusSource, RegistryRecord, Repository, Scan
+from seedbed.dpg.services import readiness
 from seedbed.portfolio import services as portfolio_services
 from seedbed.portfolio.models import Milestone, Solution
 
@@ -130,6 +131,16 @@ def test_the_demo_shows_the_seeds_dpgs_and_repositories_with_a_history(
     assert _latest(own)["contributing"] == "fail"  # that milestone still waits for the team
     grantee = client_for(people["applicant"])
     assert grantee.get(own.get_absolute_url()).status_code == 200
+    # Assessments at different stages: Primero's from its registry record, signed off where it has
+    # evidence; the applicant's licence answer confirmed and signed off, the code of conduct waiting.
+    primero = readiness(Solution.objects.get(name="Primero"))
+    assert primero.met >= 3 and all(
+        row.state != "missing" for row in primero.rows if row.item.code in ("1", "2", "3", "5")
+    )
+    mine = {row.item.code: row.state for row in readiness(world["Growth Tracker"]).rows}
+    assert mine["2"] == "met" and mine["9c"] == "waiting"
+    mentor_home = client_for(people["mentor"]).get("/").content.decode()
+    assert "DPG Standard answer waits for a reviewer&#x27;s sign-off" in mentor_home
     assert grantee.get(own.scans.first().get_absolute_url()).status_code == 200
     assert grantee.get(restricted.get_absolute_url()).status_code == 404
 

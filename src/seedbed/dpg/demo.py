@@ -44,6 +44,7 @@ from seedbed.dpg.models import (
     DpgStatus,
     DpgStatusSource,
     DpgStatusValue,
+    IndicatorAnswer,
     RegistryRecord,
     Repository,
     Scan,
@@ -157,6 +158,46 @@ def _manual_statuses(solutions: dict[str, Solution], today: dt.date) -> None:
             since=today - dt.timedelta(days=days_ago),
             today=today,
         )
+
+
+def _assessments(seed: dict[str, Solution]) -> None:
+    """DPG Standard answers at different stages: Primero's and H5P's start from their registry records
+    and the mentor has signed off those with evidence (all of Primero's, two of H5P's, whose renewal is
+    due); the demo applicant has confirmed their licence and code-of-conduct answers, and the mentor has
+    signed off the licence, so the code of conduct waits on the mentor's home page."""
+    mentor = User.objects.filter(username="mentor").first()
+    if mentor is None:
+        return
+    mine, _others = _portfolio_targets()
+    touched = [solution for solution in (seed.get("primero"), seed.get("h5p"), mine) if solution is not None]
+    if IndicatorAnswer.objects.filter(solution__in=touched, signed_off_at__isnull=False).exists():
+        return
+    for key, items in (("primero", None), ("h5p", {"2", "5"})):
+        solution = seed.get(key)
+        if solution is None:
+            continue
+        services.assessment_from_registry(actor=None, solution=solution)
+        for given in IndicatorAnswer.objects.filter(solution=solution).order_by("indicator"):
+            if given.evidence_urls and (items is None or given.indicator in items):
+                services.answer_sign_off(actor=mentor, solution=solution, indicator=given.indicator, met=True)
+    applicant = User.objects.filter(username="applicant").first()
+    if mine is None or applicant is None:
+        return
+    for code in ("2", "9c"):
+        answer = IndicatorAnswer.objects.filter(solution=mine, indicator=code, suggested=True).first()
+        if answer is None or not answer.evidence_urls:
+            continue
+        services.answer_save(
+            actor=applicant,
+            solution=mine,
+            indicator=code,
+            answer=answer.answer,
+            evidence_urls=answer.evidence_urls,
+            met=True,
+            details={"userInteraction": "Yes"} if code == "9c" else {},
+        )
+    if IndicatorAnswer.objects.filter(solution=mine, indicator="2", suggested=False).exists():
+        services.answer_sign_off(actor=mentor, solution=mine, indicator="2", met=True)
 
 
 # --- Sample repositories ------------------------------------------------------------------------------------
@@ -344,6 +385,7 @@ def load(*, progress: Progress, only: set[str] | None = None) -> list[tuple[str,
     progress.advance()
 
     made, scans = _sample_repositories(seed, today, progress, only)
+    _assessments(seed)
     progress.message(
         f"{len(seed)} DPGs of the seed, {made} sample repositories with {scans} scans "
         f"({time.perf_counter() - started:.1f} s)"

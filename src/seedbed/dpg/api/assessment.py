@@ -121,6 +121,19 @@ def assessment_detail(request: HttpRequest, slug: str) -> Any:
     return _assessment(access.get_solution_for_user(request.user, slug))
 
 
+@router.post("/solutions/{slug}/assessment/from-registry", response=AssessmentOut)
+def assessment_from_registry(request: HttpRequest, slug: str) -> Any:
+    """Pre-fill empty items from the solution's DPGA registry record (for a renewal), as suggestions."""
+    solution = access.get_solution_for_user(request.user, slug)
+    if not access.can_answer(request.user, solution):
+        raise PermissionDenied
+    try:
+        services.assessment_from_registry(actor=request.user, solution=solution)
+    except ValidationError as error:
+        raise FieldErrors.from_validation_error(error) from None
+    return _assessment(solution)
+
+
 @router.put("/solutions/{slug}/assessment/{indicator}", response=ItemOut)
 def answer_update(request: HttpRequest, slug: str, indicator: Code, payload: AnswerIn) -> Any:
     """Write an item's answer (the team, fund managers, mentors, administrators). Changing a signed-off

@@ -149,6 +149,187 @@ def assessment_suggest(*, solution: Solution) -> int:
     return changed
 
 
+# --- Suggestions from the DPGA registry (a renewal starts from what the DPGA accepted) ------------------
+
+
+def _urls(*values: Any) -> list[str]:
+    found: list[str] = []
+    for value in values:
+        for item in value if isinstance(value, list) else [value]:
+            text = str(item or "").strip()
+            if text.startswith(("http://", "https://")) and " " not in text and text not in found:
+                found.append(text)
+    return found[:MAX_EVIDENCE_LINKS]
+
+
+def _lines(*pairs: tuple[Any, Any]) -> str:
+    """``label: value`` lines for the values given (lists joined), skipping empty ones and bare links."""
+    lines = []
+    for label, value in pairs:
+        items = value if isinstance(value, list) else [value]
+        texts = [str(item).strip(" -") for item in items if str(item or "").strip(" -")]
+        texts = [text for text in texts if not text.startswith(("http://", "https://")) or " " in text]
+        if texts:
+            lines.append(f"{label}: {'; '.join(texts)}" if label else "; ".join(texts))
+    return "\n".join(lines)
+
+
+def _from_registry(record: Any) -> dict[str, dict[str, Any]]:
+    """Each item's answer text, evidence links and screening answers from a registry record."""
+    nominee, screening = record.record or {}, record.screening or {}
+    ownership = screening.get("clearOwnership") or {}
+    platform = screening.get("platformIndependence") or {}
+    docs = screening.get("documentation") or {}
+    non_pii = screening.get("NonPII") or {}
+    privacy = screening.get("privacy") or {}
+    standards = screening.get("standards") or {}
+    harm = screening.get("doNoHarm") or {}
+    data = harm.get("dataPrivacySecurity") or {}
+    content = harm.get("inappropriateIllegalContent") or {}
+    harassment = harm.get("protectionFromHarassment") or {}
+    sdgs = nominee.get("SDGs") or []
+    licences = nominee.get("license") or []
+    owners = [
+        org.get("name", "") for org in nominee.get("organizations") or [] if org.get("org_type") == "owner"
+    ]
+    items: dict[str, dict[str, Any]] = {
+        "1": {
+            "answer": "\n".join(
+                f"SDG {goal.get('SDGNumber')}: {goal.get('evidenceText') or ''}".strip(": ") for goal in sdgs
+            ),
+            "evidence_urls": _urls(*[goal.get("evidenceURL") for goal in sdgs]),
+        },
+        "2": {
+            "answer": ", ".join(str(item.get("spdx", "")) for item in licences),
+            "evidence_urls": _urls(*[item.get("licenseURL") for item in licences]),
+        },
+        "3": {
+            "answer": _lines(
+                (_("Owner"), owners), (_("Ownership is explicit"), ownership.get("isOwnershipExplicit"))
+            ),
+            "evidence_urls": _urls(ownership.get("copyrightURL")),
+        },
+        "4": {
+            "answer": _lines(
+                (
+                    _("Mandatory dependencies impose more restrictions"),
+                    platform.get("mandatoryDepsCreateMoreRestrictions"),
+                ),
+                ("", platform.get("pltIndependenceDesc")),
+            ),
+            "evidence_urls": [],
+            "details": {"isSoftwarePltIndependent": platform.get("isSoftwarePltIndependent")},
+        },
+        "5": {
+            "answer": _lines((_("Documentation available"), docs.get("isDocumentationAvailable"))),
+            "evidence_urls": _urls(docs.get("documentationURL")),
+        },
+        "6": {
+            "answer": _lines(
+                (_("Export and import of non-personal data"), non_pii.get("checkNonPIIAccessMechanism")),
+                ("", non_pii.get("nonPIIAccessMechanism")),
+            ),
+            "evidence_urls": _urls(non_pii.get("nonPIIAccessMechanism")),
+            "details": {"collectsNonPII": non_pii.get("collectsNonPII")},
+        },
+        "7": {
+            "answer": _lines(
+                (_("Laws and policies"), privacy.get("privacyComplianceList")),
+                ("", privacy.get("adherenceSteps")),
+            ),
+            "evidence_urls": _urls(privacy.get("privacyComplianceList"), privacy.get("adherenceSteps")),
+        },
+        "8": {
+            "answer": _lines(
+                (_("Standards"), standards.get("standardsList")),
+                (_("Evidence"), standards.get("evidenceStandardSupport")),
+                (_("Best practices"), standards.get("bestPracticesList")),
+            ),
+            "evidence_urls": _urls(standards.get("evidenceStandardSupport")),
+        },
+        "9a": {
+            "answer": _lines(
+                (_("Personal data collected"), data.get("typesOfDataCollected")),
+                ("", data.get("privacySecurityDescription")),
+            ),
+            "evidence_urls": [],
+            "details": {
+                "collectsPII": data.get("collectsPII"),
+                "thirdPartyDataSharing": data.get("thirdPartyDataSharing"),
+            },
+        },
+        "9b": {
+            "answer": _lines(("", content.get("illegalContentDetectionMechanism"))),
+            "evidence_urls": _urls(content.get("policyGuidelinesDocumentationLink")),
+            "details": {"collectStoreDistribute": content.get("collectStoreDistribute")},
+        },
+        "9c": {
+            "answer": _lines(("", harassment.get("harassmentProtectionSteps"))),
+            "evidence_urls": [],
+            "details": {
+                "userInteraction": harassment.get("userInteraction"),
+                "addressSafetySecurityUnderageUsers": harassment.get("addressSafetySecurityUnderageUsers"),
+            },
+        },
+    }
+    for item in items.values():
+        details = item.get("details") or {}
+        item["details"] = {key: value for key, value in details.items() if value in ("Yes", "No", "Unknown")}
+    return items
+
+
+@transaction.atomic
+def assessment_from_registry(*, actor: Any, solution: Solution) -> int:
+    """Pre-fill the items from the solution's DPGA registry record (the answers the DPGA accepted, for a
+    renewal), marked as suggested; returns how many were written. A person's answer, a sign-off and a
+    scan's suggestion that found something are kept: the record only fills what is empty or was
+    suggested by the registry before."""
+    if actor is not None and not access.can_answer(actor, solution):
+        raise PermissionDenied(_("You cannot change this solution's assessment."))
+    record = solution.registry_records.order_by("stage", "key").first()  # "DPG" sorts before "nominee"
+    if record is None:
+        raise ValidationError(_("This solution is not matched to a record of the DPGA registry."))
+    source = (_("DPGA registry record %(key)s") % {"key": record.key})[:200]
+    answers = {
+        answer.indicator: answer
+        for answer in IndicatorAnswer.objects.select_for_update().filter(solution=solution)
+    }
+    written = 0
+    for code, values in _from_registry(record).items():
+        if not (values["answer"] or values["evidence_urls"] or values.get("details")):
+            continue
+        answer = answers.get(code)
+        if answer is None:
+            answer = IndicatorAnswer(solution=solution, indicator=code)
+        elif (
+            answer.signed_off
+            or not answer.suggested
+            or (answer.suggestion_source != source and (answer.answer.strip() or answer.evidence_urls))
+        ):
+            continue
+        after = {
+            "answer": values["answer"][:10_000],
+            "evidence_urls": values["evidence_urls"],
+            "details": values.get("details", {}),
+            "met": True if record.stage == "DPG" else None,
+        }
+        unchanged = all(getattr(answer, key) == value for key, value in after.items())
+        if answer.pk and answer.suggestion_source == source and unchanged:
+            continue
+        for key, value in after.items():
+            setattr(answer, key, value)
+        answer.suggested = True
+        answer.suggestion_source = source
+        answer.updated_by = actor
+        answer.save()
+        written += 1
+    if written:
+        audit_record(
+            actor=actor, action="dpg.answer_from_registry", target=solution, changes={"record": record.key}
+        )
+    return written
+
+
 # --- Answers and sign-off -------------------------------------------------------------------------------
 
 
@@ -415,6 +596,7 @@ __all__ = [
     "Readiness",
     "answer_save",
     "answer_sign_off",
+    "assessment_from_registry",
     "assessment_suggest",
     "clean_links",
     "dpg_status_set",

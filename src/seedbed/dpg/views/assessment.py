@@ -38,6 +38,21 @@ def assessment_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not access.can_answer(request.user, solution):
             raise PermissionDenied
+        if request.POST.get("action") == "registry":
+            try:
+                changed = services.assessment_from_registry(actor=request.user, solution=solution)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("assessment_detail", solution.slug)
+            if changed:
+                messages.success(
+                    request,
+                    _("The registry record suggested %(count)s answers; check and confirm each.")
+                    % {"count": changed},
+                )
+            else:
+                messages.info(request, _("The registry record has nothing to add to the answers here."))
+            return redirect("assessment_detail", solution.slug)
         changed = services.assessment_suggest(solution=solution)
         if changed:
             messages.success(request, _("The latest scans suggested %(count)s answers.") % {"count": changed})
@@ -54,6 +69,7 @@ def assessment_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_answer": access.can_answer(request.user, solution),
             "can_sign_off": access.can_sign_off(request.user, solution),
             "scanned": scanned,
+            "record": solution.registry_records.order_by("stage", "key").first(),
             "dpg": _status(solution),
         },
     )
