@@ -338,6 +338,9 @@ def test_a_renewal_starts_from_the_answers_the_dpga_accepted(
     registry_import(BUNDLE_PATH)
     RegistryRecord.objects.filter(key="primero").update(solution=solution)
     IndicatorAnswer.objects.create(solution=solution, indicator="7", answer="Our own answer", suggested=False)
+    IndicatorAnswer.objects.create(
+        solution=solution, indicator="5", answer="✓ README", suggested=True, suggested_from="scan"
+    )
     client = client_for(people["grantee"])
     url = reverse("assessment_detail", args=[solution.slug])
     assert "Start from the registry record" in client.get(url).content.decode()
@@ -345,7 +348,9 @@ def test_a_renewal_starts_from_the_answers_the_dpga_accepted(
     answers = _answers(solution)
     assert answers["2"].answer == "AGPL-3.0" and answers["2"].suggested and answers["2"].met is True
     assert answers["2"].evidence_urls == ["https://github.com/primeroIMS/primero/blob/maint_1.6/LICENSE"]
+    # A scan's suggestion gives way to the record a person asked for.
     assert answers["5"].evidence_urls == ["https://support.primero.org/documentation"]
+    assert answers["5"].suggested_from == "registry"
     assert answers["9a"].details == {"collectsPII": "Yes", "thirdPartyDataSharing": "Yes"}
     assert "Child biodata" in answers["9a"].answer
     assert answers["1"].answer.startswith("SDG 5")
@@ -358,3 +363,15 @@ def test_a_renewal_starts_from_the_answers_the_dpga_accepted(
         services.assessment_from_registry(actor=people["grantee"], solution=solution)
     body = client.post(f"/api/solutions/{solution.slug}/assessment/from-registry")
     assert body.status_code == 422
+
+
+def test_a_later_scan_leaves_the_registry_records_suggestions_alone(
+    solution: Any, people: dict[str, Any], good_repo: Any, scan_of: Any
+) -> None:
+    registry_import(BUNDLE_PATH)
+    RegistryRecord.objects.filter(key="primero").update(solution=solution)
+    services.assessment_from_registry(actor=people["grantee"], solution=solution)
+    scan_of(good_repo)  # finds an MIT licence and a code of conduct
+    answers = _answers(solution)
+    assert answers["2"].answer == "AGPL-3.0" and answers["2"].suggested_from == "registry"
+    assert answers["9c"].suggested_from == "registry"

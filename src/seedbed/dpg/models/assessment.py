@@ -49,6 +49,17 @@ class IndicatorAnswer(models.Model):
         _("suggested"), default=False, help_text=_("Pre-filled from a scan; not yet confirmed by a person.")
     )
     suggestion_source = models.CharField(_("suggested by"), max_length=200, blank=True)
+    # What made the suggestion: a scan refreshes only its own suggestions; a registry record (asked for by
+    # a person) replaces a scan's.
+    suggested_from = models.CharField(
+        _("suggested from"),
+        max_length=8,
+        blank=True,
+        choices=[
+            ("scan", pgettext_lazy("suggested from", "a scan")),
+            ("registry", pgettext_lazy("suggested from", "the DPGA registry")),
+        ],
+    )
     met = models.BooleanField(_("met"), null=True, blank=True)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

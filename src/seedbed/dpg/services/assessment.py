@@ -39,6 +39,7 @@ from seedbed.dpg.standard import ANY, CONCLUSIVE, EVIDENCE, ITEMS, SUPPORTING, I
 from seedbed.portfolio.models import Solution
 
 MAX_EVIDENCE_LINKS = 20
+SCAN, REGISTRY = "scan", "registry"  # IndicatorAnswer.suggested_from
 # The better of two results of one check in different repositories (and the worse, reversed).
 _RANK = {"pass": 3, "warning": 2, "n/a": 1, "fail": 0}
 _ANSWER_FIELDS = ("answer", "evidence_urls", "met", "details")
@@ -123,7 +124,7 @@ def _suggestion(item: Item, checks: dict[str, list[_Found]]) -> dict[str, Any] |
 @transaction.atomic
 def assessment_suggest(*, solution: Solution) -> int:
     """Pre-fill the items the scans speak to; returns how many answers were written or changed. Only empty
-    items and items still marked as suggested (not confirmed, not signed off) are touched."""
+    items and the scans' own earlier suggestions (not confirmed, not signed off) are touched."""
     checks = _latest_checks(solution)
     answers = {
         answer.indicator: answer
@@ -139,11 +140,14 @@ def assessment_suggest(*, solution: Solution) -> int:
             answer = IndicatorAnswer(solution=solution, indicator=code)
         elif not answer.suggested or answer.signed_off:
             continue  # a person's answer
+        elif answer.suggested_from != SCAN and (answer.answer.strip() or answer.evidence_urls):
+            continue  # the registry record's, which a person asked for
         elif all(getattr(answer, key) == value for key, value in suggestion.items()):
             continue
         for key, value in suggestion.items():
             setattr(answer, key, value)
         answer.suggested = True
+        answer.suggested_from = SCAN
         answer.save()
         changed += 1
     return changed
@@ -281,9 +285,9 @@ def _from_registry(record: Any) -> dict[str, dict[str, Any]]:
 @transaction.atomic
 def assessment_from_registry(*, actor: Any, solution: Solution) -> int:
     """Pre-fill the items from the solution's DPGA registry record (the answers the DPGA accepted, for a
-    renewal), marked as suggested; returns how many were written. A person's answer, a sign-off and a
-    scan's suggestion that found something are kept: the record only fills what is empty or was
-    suggested by the registry before."""
+    renewal), marked as suggested; returns how many were written. A person's answer and a sign-off are
+    kept; a scan's suggestion is replaced (a person asked for the record), and later scans leave the
+    record's suggestions alone."""
     if actor is not None and not access.can_answer(actor, solution):
         raise PermissionDenied(_("You cannot change this solution's assessment."))
     record = solution.registry_records.order_by("stage", "key").first()  # "DPG" sorts before "nominee"
@@ -301,12 +305,8 @@ def assessment_from_registry(*, actor: Any, solution: Solution) -> int:
         answer = answers.get(code)
         if answer is None:
             answer = IndicatorAnswer(solution=solution, indicator=code)
-        elif (
-            answer.signed_off
-            or not answer.suggested
-            or (answer.suggestion_source != source and (answer.answer.strip() or answer.evidence_urls))
-        ):
-            continue
+        elif answer.signed_off or not answer.suggested:
+            continue  # a person's answer: kept (a scan's suggestion is replaced)
         after = {
             "answer": values["answer"][:10_000],
             "evidence_urls": values["evidence_urls"],
@@ -314,10 +314,16 @@ def assessment_from_registry(*, actor: Any, solution: Solution) -> int:
             "met": True if record.stage == "DPG" else None,
         }
         unchanged = all(getattr(answer, key) == value for key, value in after.items())
-        if answer.pk and answer.suggestion_source == source and unchanged:
+        if (
+            answer.pk
+            and answer.suggested_from == REGISTRY
+            and answer.suggestion_source == source
+            and unchanged
+        ):
             continue
         for key, value in after.items():
             setattr(answer, key, value)
+        answer.suggested_from = REGISTRY
         answer.suggested = True
         answer.suggestion_source = source
         answer.updated_by = actor
@@ -413,6 +419,7 @@ def answer_save(
     for key, value in after.items():
         setattr(current, key, value)
     current.suggested = False
+    current.suggested_from = ""
     current.updated_by = actor
     current.save()
     if changes:
@@ -442,6 +449,7 @@ def answer_sign_off(
     answer.met = met
     answer.review_note = note[:5000]
     answer.suggested = False
+    answer.suggested_from = ""
     answer.signed_off_by = actor
     answer.signed_off_at = timezone.now()
     answer.save()
