@@ -21,7 +21,7 @@ from seedbed.calls.models import Theme
 from seedbed.core.models import Organization
 from seedbed.dpg import services
 from seedbed.dpg.models import DpgStatus, Repository, Scan, ScanCheck
-from seedbed.dpg.views.matrix import check_columns
+from seedbed.dpg.readiness import check_columns
 from seedbed.portfolio import services as portfolio_services
 from seedbed.portfolio.models import Cohort, Investment, Solution
 from tests.dpg.conftest import MIT_TEXT
@@ -438,3 +438,34 @@ def test_the_page_and_exports_run_a_fixed_number_of_queries(
     assert small == large, (small, large)
     if not query:
         assert len(client.get(URL, query).context["rows"]) == 25  # one full page
+
+
+def test_the_api_gives_the_same_rows_to_staff_only(
+    world: Any, manager: Client, people: dict[str, Any], client_for: Any
+) -> None:
+    page = manager.get(URL, {"failing": "tests", "scanned": "yes"})
+    body = manager.get("/api/readiness", {"failing": "tests", "scanned": "yes"}).json()
+    assert [item["name"] for item in body["items"]] == names(page) and body["count"] == len(names(page))
+    growth = next(item for item in body["items"] if item["name"] == "Growth Monitor")
+    assert growth["checks"] == cells(page, "Growth Monitor")
+    assert (growth["dpg_status"], growth["passed"], growth["applicable"]) == ("dpg", 1, 5)
+    everything = manager.get("/api/readiness").json()
+    assert [item["name"] for item in everything["items"]] == ALL
+    for persona in ("applicant", "grantee"):
+        assert client_for(people[persona]).get("/api/readiness").status_code == 403
+
+
+def test_the_api_runs_a_fixed_number_of_queries(team: Any, people: dict[str, Any], client_for: Any) -> None:
+    client = client_for(people["fund_manager"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/api/readiness", {"sort": "most"})
+        assert response.status_code == 200
+        return len(captured)
+
+    grow(team, 3)
+    small = queries()
+    grow(team, 30, start=3)
+    assert queries() == small
+    assert client.get("/api/readiness").json()["count"] == 33
