@@ -95,6 +95,9 @@ def test_the_team_answers_a_reviewer_signs_off_and_a_change_withdraws_the_sign_o
     answer = _answers(solution)["9a"]
     assert answer.details == {"collectsPII": "Yes", "thirdPartyDataSharing": "No"}
     assert answer.evidence_urls == ["https://example.org/privacy", "https://example.org/security"]
+    # Someone who may read but not answer sees the screening questions in words.
+    read_only = client_for(people["finance_officer"]).get(url).content.decode()
+    assert "Does it collect or store personal data?" in read_only and 'name="answer"' not in read_only
 
     # The team cannot sign off its own answer; a mentor can.
     assert team.post(url, {"action": "sign_off", "verdict": "met"}).status_code == 403
@@ -228,6 +231,7 @@ def test_the_nomination_page_explains_errors_and_downloads_valid_documents(
     page = client.get(reverse("nomination", args=[solution.slug])).content.decode()
     assert "Choose at least one SDG." not in page
     assert "Both documents are valid" in page, page[page.find("alert") : page.find("alert") + 600]
+    assert "are suggestions no one has confirmed yet" in page  # the scan's, not confirmed
 
     response = client.get(reverse("nomination_download", args=[solution.slug, "zip"]))
     assert response["Content-Disposition"] == 'attachment; filename="growth-monitor-nomination.zip"'

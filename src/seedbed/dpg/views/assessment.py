@@ -142,6 +142,11 @@ def assessment_edit(request: HttpRequest, slug: str, indicator: str) -> HttpResp
             "can_answer": can_answer,
             "can_sign_off": can_sign_off,
             "can_edit": portfolio_services.can_edit_solution(request.user, solution),
+            "screening": [
+                (question.label, (answer.details or {}).get(question.field, ""))
+                for question in item.questions
+                if answer is not None and (answer.details or {}).get(question.field)
+            ],
         },
         status=422 if failed else 200,
     )
@@ -190,6 +195,7 @@ def file_stem(solution: Solution) -> str:
 def nomination(request: HttpRequest, slug: str) -> HttpResponse:
     solution = access.get_solution_for_user(request.user, slug)
     nominee, screening, errors = nominations.nomination_for(solution)
+    readiness = services.readiness(solution)
     return render(
         request,
         "dpg/nomination.html",
@@ -199,7 +205,8 @@ def nomination(request: HttpRequest, slug: str) -> HttpResponse:
             "nominee": json.dumps(nominee, indent=2, ensure_ascii=False),
             "screening": json.dumps(screening, indent=2, ensure_ascii=False),
             "stem": file_stem(solution),
-            "readiness": services.readiness(solution),
+            "readiness": readiness,
+            "unconfirmed": readiness.count("suggested"),
             "assessment_url": reverse("assessment_detail", args=[solution.slug]),
             "can_edit": portfolio_services.can_edit_solution(request.user, solution),
         },
