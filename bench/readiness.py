@@ -205,7 +205,7 @@ class World:
                         is_sample=True,
                     )
                 )
-            checks = []
+            checks: list[ScanCheck] = []
             for scan in scans:
                 rng = random.Random(f"readiness-{scan.repository.solution_id}-{scan.repository.name}")
                 statuses = rng.choices(STATUSES, WEIGHTS, k=len(self.checks))

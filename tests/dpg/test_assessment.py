@@ -379,3 +379,14 @@ def test_a_later_scan_leaves_the_registry_records_suggestions_alone(
     answers = _answers(solution)
     assert answers["2"].answer == "AGPL-3.0" and answers["2"].suggested_from == "registry"
     assert answers["9c"].suggested_from == "registry"
+
+
+def test_the_team_reaches_its_solution_from_its_investment(
+    solution: Any, team: Any, people: dict[str, Any], client_for: Any, make_investment: Any
+) -> None:
+    """The grantee has no Solutions menu: the investment page links to the solution's readiness."""
+    investment = make_investment(team, solutions=[solution])
+    page = client_for(people["grantee"]).get(investment.get_absolute_url()).content.decode()
+    link = reverse("solution_detail", args=[solution.slug])
+    assert f'<a href="{link}">Growth Monitor</a>' in page
+    assert client_for(people["grantee"]).get(link).status_code == 200
