@@ -19,6 +19,7 @@ from seedbed.core.models import AuditEvent
 from seedbed.dpg import services
 from seedbed.dpg.models import DpgStatus, IndicatorAnswer, RegistryRecord
 from seedbed.dpg.registry import BUNDLE_PATH, registry_import, schema_errors
+from seedbed.portfolio import services as portfolio_services
 from tests.dpg.conftest import MIT_TEXT, README
 
 pytestmark = pytest.mark.django_db
@@ -390,3 +391,20 @@ def test_the_team_reaches_its_solution_from_its_investment(
     link = reverse("solution_detail", args=[solution.slug])
     assert f'<a href="{link}">Growth Monitor</a>' in page
     assert client_for(people["grantee"]).get(link).status_code == 200
+
+
+def test_several_renewals_are_counted_on_the_home_page_and_listed_together(
+    team: Any, people: dict[str, Any], client_for: Any
+) -> None:
+    today = timezone.localdate()
+    for name, days_ago in (("Alpha", 330), ("Beta", 350), ("Gamma", 364), ("Delta", 200), ("Old", 500)):
+        solution = portfolio_services.solution_create(actor=None, organization=team, name=name)
+        services.dpg_status_set(
+            actor=None, solution=solution, status="dpg", since=today - dt.timedelta(days=days_ago)
+        )
+    manager = client_for(people["fund_manager"])
+    home = manager.get(reverse("home")).content.decode()
+    assert "3 DPG statuses expire within 45 days: start the renewals." in home  # not Delta
+    assert "The DPG status of Old has expired" in home
+    listed = manager.get(reverse("solution_list"), {"dpg": "renewal"}).content.decode()
+    assert all(name in listed for name in ("Alpha", "Beta", "Gamma", "Old")) and "Delta" not in listed

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,43 +19,46 @@ from seedbed.dpg.models import DpgStatus, IndicatorAnswer
 from seedbed.dpg.services import expiring
 
 
-def _link(statuses: list[DpgStatus]) -> tuple[str, str]:
-    if len(statuses) == 1:
-        solution = statuses[0].solution
-        return reverse("solution_detail", args=[solution.slug]), solution.name
+def _link(first: DpgStatus, count: int) -> tuple[str, str]:
+    if count == 1:
+        return reverse("solution_detail", args=[first.solution.slug]), first.solution.name
     return reverse("solution_list") + "?dpg=renewal", _("Solutions to renew")
 
 
-def _expiry_items(soon: list[DpgStatus], expired: list[DpgStatus]) -> list[Attention]:
+def _expiry_items(soon: QuerySet[DpgStatus], expired: QuerySet[DpgStatus]) -> list[Attention]:
+    """Two counts and two rows, whatever the number of DPGs."""
     items = []
     today = timezone.localdate()
-    if soon:
-        first = soon[0]
+    count = soon.count()
+    first = soon.first() if count else None
+    if first is not None:
         text = (
             _("The DPG status of %(name)s expires in %(days)s days (%(date)s): start its renewal.")
             % {"name": first.solution.name, "days": first.days_left(today), "date": first.expires_on}
-            if len(soon) == 1
+            if count == 1
             else ngettext(
                 "%(count)s DPG status expires within 45 days: start the renewals.",
                 "%(count)s DPG statuses expire within 45 days: start the renewals.",
-                len(soon),
+                count,
             )
-            % {"count": len(soon)}
+            % {"count": count}
         )
-        items.append(Attention(text, *_link(soon)))
-    if expired:
+        items.append(Attention(text, *_link(first, count)))
+    count = expired.count()
+    first = expired.first() if count else None
+    if first is not None:
         text = (
             _("The DPG status of %(name)s has expired: renew it or it leaves the registry.")
-            % {"name": expired[0].solution.name}
-            if len(expired) == 1
+            % {"name": first.solution.name}
+            if count == 1
             else ngettext(
                 "%(count)s DPG status has expired: renew it or it leaves the registry.",
                 "%(count)s DPG statuses have expired: renew them or they leave the registry.",
-                len(expired),
+                count,
             )
-            % {"count": len(expired)}
+            % {"count": count}
         )
-        items.append(Attention(text, *_link(expired)))
+        items.append(Attention(text, *_link(first, count)))
     return items
 
 
@@ -65,12 +69,9 @@ def dpg_attention(user: Any) -> list[Attention]:
     soon, expired = expiring()
     if access.can_set_dpg_status(user):
         items += _expiry_items(soon, expired)
-    elif (soon or expired) and not access.can_view_all(user):
-        own = set(access.solutions_for_user(user).values_list("pk", flat=True))
-        items += _expiry_items(
-            [row for row in soon if row.solution_id in own],
-            [row for row in expired if row.solution_id in own],
-        )
+    elif not access.can_view_all(user):
+        own = access.solutions_for_user(user).values("pk")
+        items += _expiry_items(soon.filter(solution__in=own), expired.filter(solution__in=own))
     if user.has_role(*access.ASSESSMENT_REVIEWERS):
         waiting = (
             IndicatorAnswer.objects.filter(signed_off_at__isnull=True, suggested=False)

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ from seedbed.dpg.models import (
     Repository,
     ScanCheck,
 )
-from seedbed.dpg.models.assessment import expiry_for
+from seedbed.dpg.models.assessment import RENEWAL_WINDOW_DAYS, expiry_for
 from seedbed.dpg.standard import ANY, CONCLUSIVE, EVIDENCE, ITEMS, SUPPORTING, Item
 from seedbed.portfolio.models import Solution
 
@@ -581,21 +582,17 @@ def dpg_status_set(
     return current
 
 
-def expiring(today: dt.date | None = None) -> tuple[list[DpgStatus], list[DpgStatus]]:
-    """DPG statuses in their renewal window (45 days or fewer left) and those that have expired."""
+def expiring(today: dt.date | None = None) -> tuple[QuerySet[DpgStatus], QuerySet[DpgStatus]]:
+    """DPG statuses in their renewal window (45 days or fewer left, not yet lapsed) and those that have
+    expired (recorded as expired, or a DPG past its date), soonest first; the same rules as
+    ``DpgStatus.renewal_open`` and ``DpgStatus.expired``, in the database."""
     today = today or timezone.localdate()
-    rows = list(
-        DpgStatus.objects.filter(status__in=[DpgStatusValue.DPG, DpgStatusValue.EXPIRED])
-        .filter(expires_on__isnull=False)
-        .select_related("solution")
-        .order_by("expires_on", "solution__name")
-    ) + list(
-        DpgStatus.objects.filter(status=DpgStatusValue.EXPIRED, expires_on__isnull=True)
-        .select_related("solution")
-        .order_by("solution__name")
+    window_end = today + dt.timedelta(days=RENEWAL_WINDOW_DAYS)
+    rows = DpgStatus.objects.select_related("solution").order_by("expires_on", "solution__name")
+    soon = rows.filter(status=DpgStatusValue.DPG, expires_on__gt=today, expires_on__lte=window_end)
+    expired = rows.filter(
+        Q(status=DpgStatusValue.EXPIRED) | Q(status=DpgStatusValue.DPG, expires_on__lte=today)
     )
-    soon = [row for row in rows if row.renewal_open(today) and not row.expired(today)]
-    expired = [row for row in rows if row.expired(today)]
     return soon, expired
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,7 +30,6 @@ def solution_list(request: HttpRequest) -> HttpResponse:
     qs = (
         access.solutions_for_user(request.user)
         .select_related("organization", "dpg_status")
-        .annotate(repository_count=Count("repositories", distinct=True))
         .prefetch_related(
             Prefetch(
                 "repositories",
@@ -45,7 +44,7 @@ def solution_list(request: HttpRequest) -> HttpResponse:
     dpg = request.GET.get("dpg", "")
     if dpg == "renewal":  # the home page's link: DPG statuses in their renewal window or expired
         soon, expired = services.expiring()
-        qs = qs.filter(pk__in=[row.solution_id for row in soon + expired])
+        qs = qs.filter(pk__in=soon.values("solution")) | qs.filter(pk__in=expired.values("solution"))
     elif dpg in DpgStatusValue.values:
         qs = (
             qs.filter(dpg_status__status=dpg)
