@@ -408,3 +408,15 @@ def test_several_renewals_are_counted_on_the_home_page_and_listed_together(
     assert "The DPG status of Old has expired" in home
     listed = manager.get(reverse("solution_list"), {"dpg": "renewal"}).content.decode()
     assert all(name in listed for name in ("Alpha", "Beta", "Gamma", "Old")) and "Delta" not in listed
+
+
+def test_the_breadcrumb_starts_where_each_person_can_go(
+    solution: Any, people: dict[str, Any], client_for: Any
+) -> None:
+    """The team has no list of every solution (403): its breadcrumb starts at its investments."""
+    url = reverse("assessment_detail", args=[solution.slug])
+    team_page = client_for(people["grantee"]).get(url).content.decode()
+    assert f'href="{reverse("my_investments")}">My investments' in team_page
+    assert f'href="{reverse("solution_list")}"' not in team_page
+    staff_page = client_for(people["mentor"]).get(url).content.decode()
+    assert f'href="{reverse("solution_list")}">Solutions' in staff_page

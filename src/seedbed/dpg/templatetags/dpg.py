@@ -1,4 +1,5 @@
-"""Template helpers of the DPG pages: the trend of a repository's scans as inline SVG bars (no script)."""
+"""Template helpers of the DPG pages: the trend of a repository's scans as inline SVG bars (no script), and
+where a page's breadcrumb starts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django import template
 
+from seedbed.dpg.access import can_view_all
 from seedbed.dpg.models import Scan
 
 register = template.Library()
@@ -23,3 +25,10 @@ def score_chart(scans: Sequence[Scan]) -> dict[str, Any]:
         height = max(1, round(HEIGHT * score / 100)) if score else 0
         bars.append({"x": index * (BAR + GAP), "y": HEIGHT - height, "w": BAR, "h": height})
     return {"width": max(1, len(bars) * (BAR + GAP) - GAP), "height": HEIGHT, "bars": bars}
+
+
+@register.filter
+def sees_all_solutions(user: Any) -> bool:
+    """Whether ``user`` has the list of every solution (staff); a team reaches its own from its
+    investments, so the breadcrumb starts there."""
+    return can_view_all(user)
