@@ -289,10 +289,12 @@ class MatrixFilters:
 
 def _last_scan_checks(solutions: QuerySet[Solution, Any] | None = None) -> QuerySet[ScanCheck]:
     """The checks of the repositories' latest finished scans (of ``solutions``' repositories)."""
-    repositories = Repository.objects.filter(last_scan__isnull=False)
+    # A join on the scan's repository whose last scan it is: about a third faster on SQLite at 10,000
+    # solutions than ``scan__in=<the repositories' last scans>`` (bench/readiness.py).
+    checks = ScanCheck.objects.filter(scan__repository__last_scan=F("scan"))
     if solutions is not None:
-        repositories = repositories.filter(solution__in=solutions)
-    return ScanCheck.objects.filter(scan__in=repositories.values("last_scan"))
+        checks = checks.filter(scan__repository__solution__in=solutions)
+    return checks
 
 
 def matrix_solutions(user: Any, filters: MatrixFilters, today: dt.date | None = None) -> QuerySet[Solution]:
