@@ -30,7 +30,6 @@ from seedbed.dpg.models import (
     DpgStatus,
     DpgStatusSource,
     DpgStatusValue,
-    Indicator,
     IndicatorAnswer,
     Repository,
     ScanCheck,
@@ -597,7 +596,6 @@ def expiring(today: dt.date | None = None) -> tuple[QuerySet[DpgStatus], QuerySe
 
 
 __all__ = [
-    "Indicator",
     "Readiness",
     "answer_save",
     "answer_sign_off",
