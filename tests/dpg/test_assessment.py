@@ -361,6 +361,12 @@ def test_a_renewal_starts_from_the_answers_the_dpga_accepted(
     assert answers["1"].answer.startswith("SDG 5")
     assert answers["7"].answer == "Our own answer" and not answers["7"].suggested
     assert answers["2"].suggestion_source == "DPGA registry record primero"
+    # The page says where the suggestion comes from; only those who can answer are told to confirm it.
+    item = reverse("assessment_edit", args=[solution.slug, "9a"])
+    for persona, told in (("grantee", True), ("finance_officer", False)):
+        page = client_for(people[persona]).get(item).content.decode()
+        assert "Suggested by the registry record" in page
+        assert ("and save: it then counts" in page) is told, persona
     # Nothing changes on a second run; a solution with no record is told so.
     assert services.assessment_from_registry(actor=people["grantee"], solution=solution) == 0
     RegistryRecord.objects.update(solution=None)
