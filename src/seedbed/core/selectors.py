@@ -22,6 +22,16 @@ from seedbed.core.models import (
     Region,
 )
 
+
+def query_int(value: Any) -> int | None:
+    """A whole number from a query string, or None when it is missing or not a number (a filter that is
+    then simply not applied)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 ORGANIZATION_SORTS = {
     "name": ("name",),
     "-name": ("-name",),

@@ -4,6 +4,7 @@ that wait for a reviewer's sign-off (reviewers)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -19,47 +20,52 @@ from seedbed.dpg.models import DpgStatus, IndicatorAnswer
 from seedbed.dpg.services import expiring
 
 
-def _link(first: DpgStatus, count: int) -> tuple[str, str]:
+def _summary(
+    statuses: QuerySet[DpgStatus], one: Callable[[DpgStatus], str], many: Callable[[int], str]
+) -> list[Attention]:
+    """One line for ``statuses``: named when there is one (linking to it), counted when there are more
+    (linking to the list of renewals). One query when there is none or one, two otherwise."""
+    rows = list(statuses[:2])
+    if not rows:
+        return []
+    count = 1 if len(rows) == 1 else statuses.count()
     if count == 1:
-        return reverse("solution_detail", args=[first.solution.slug]), first.solution.name
-    return reverse("solution_list") + "?dpg=renewal", _("Solutions to renew")
+        solution = rows[0].solution
+        return [Attention(one(rows[0]), reverse("solution_detail", args=[solution.slug]), solution.name)]
+    return [Attention(many(count), reverse("solution_list") + "?dpg=renewal", _("Solutions to renew"))]
 
 
 def _expiry_items(soon: QuerySet[DpgStatus], expired: QuerySet[DpgStatus]) -> list[Attention]:
-    """Two counts and two rows, whatever the number of DPGs."""
-    items = []
     today = timezone.localdate()
-    count = soon.count()
-    first = soon.first() if count else None
-    if first is not None:
-        text = (
+    return _summary(
+        soon,
+        lambda row: (
             _("The DPG status of %(name)s expires in %(days)s days (%(date)s): start its renewal.")
-            % {"name": first.solution.name, "days": first.days_left(today), "date": first.expires_on}
-            if count == 1
-            else ngettext(
+            % {"name": row.solution.name, "days": row.days_left(today), "date": row.expires_on}
+        ),
+        lambda count: (
+            ngettext(
                 "%(count)s DPG status expires within 45 days: start the renewals.",
                 "%(count)s DPG statuses expire within 45 days: start the renewals.",
                 count,
             )
             % {"count": count}
-        )
-        items.append(Attention(text, *_link(first, count)))
-    count = expired.count()
-    first = expired.first() if count else None
-    if first is not None:
-        text = (
+        ),
+    ) + _summary(
+        expired,
+        lambda row: (
             _("The DPG status of %(name)s has expired: renew it or it leaves the registry.")
-            % {"name": first.solution.name}
-            if count == 1
-            else ngettext(
+            % {"name": row.solution.name}
+        ),
+        lambda count: (
+            ngettext(
                 "%(count)s DPG status has expired: renew it or it leaves the registry.",
                 "%(count)s DPG statuses have expired: renew them or they leave the registry.",
                 count,
             )
             % {"count": count}
-        )
-        items.append(Attention(text, *_link(first, count)))
-    return items
+        ),
+    )
 
 
 def dpg_attention(user: Any) -> list[Attention]:

@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from seedbed.core.selectors import query_int
 from seedbed.dpg import access
 from seedbed.dpg.licences.verdicts import INDICATORS as LICENCE_INDICATORS
 from seedbed.dpg.models import DpgStatus, DpgStatusValue, Repository, ScanCheck
@@ -245,13 +246,6 @@ SORTS: dict[str, Promise] = {
 }
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @dataclasses.dataclass(frozen=True)
 class MatrixFilters:
     q: str = ""
@@ -274,7 +268,7 @@ class MatrixFilters:
         return cls(
             q=str(data.get("q") or "").strip()[:100],
             fund=str(data.get("fund") or "")[:100],
-            cohort=_int(data.get("cohort")),
+            cohort=query_int(data.get("cohort")),
             status=choice("status", InvestmentStatus.values),
             dpg=choice("dpg", DpgStatusValue.values),
             failing=choice("failing", keys),

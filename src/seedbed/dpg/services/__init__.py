@@ -12,6 +12,7 @@ from seedbed.dpg.services.assessment import (
     dpg_status_set,
     expiring,
     readiness,
+    registry_record_of,
 )
 from seedbed.dpg.services.scans import (
     repository_add,
@@ -31,6 +32,7 @@ __all__ = [
     "dpg_status_set",
     "expiring",
     "readiness",
+    "registry_record_of",
     "repository_add",
     "repository_remove",
     "scan_execute",

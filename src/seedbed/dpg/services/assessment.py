@@ -282,6 +282,11 @@ def _from_registry(record: Any) -> dict[str, dict[str, Any]]:
     return items
 
 
+def registry_record_of(solution: Solution) -> Any:
+    """The solution's DPGA registry record (its DPG record before a nominee one), or None."""
+    return solution.registry_records.order_by("stage", "key").first()  # "DPG" sorts before "nominee"
+
+
 @transaction.atomic
 def assessment_from_registry(*, actor: Any, solution: Solution) -> int:
     """Pre-fill the items from the solution's DPGA registry record (the answers the DPGA accepted, for a
@@ -290,7 +295,7 @@ def assessment_from_registry(*, actor: Any, solution: Solution) -> int:
     record's suggestions alone."""
     if actor is not None and not access.can_answer(actor, solution):
         raise PermissionDenied(_("You cannot change this solution's assessment."))
-    record = solution.registry_records.order_by("stage", "key").first()  # "DPG" sorts before "nominee"
+    record = registry_record_of(solution)
     if record is None:
         raise ValidationError(_("This solution is not matched to a record of the DPGA registry."))
     source = (_("DPGA registry record %(key)s") % {"key": record.key})[:200]
@@ -593,16 +598,3 @@ def expiring(today: dt.date | None = None) -> tuple[QuerySet[DpgStatus], QuerySe
         Q(status=DpgStatusValue.EXPIRED) | Q(status=DpgStatusValue.DPG, expires_on__lte=today)
     )
     return soon, expired
-
-
-__all__ = [
-    "Readiness",
-    "answer_save",
-    "answer_sign_off",
-    "assessment_from_registry",
-    "assessment_suggest",
-    "clean_links",
-    "dpg_status_set",
-    "expiring",
-    "readiness",
-]

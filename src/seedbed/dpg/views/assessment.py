@@ -69,7 +69,7 @@ def assessment_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_answer": access.can_answer(request.user, solution),
             "can_sign_off": access.can_sign_off(request.user, solution),
             "scanned": scanned,
-            "record": solution.registry_records.order_by("stage", "key").first(),
+            "record": services.registry_record_of(solution),
             "dpg": _status(solution),
         },
     )

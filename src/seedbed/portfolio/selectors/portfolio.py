@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from seedbed.core.models import Country, Organization, OrganizationKind
+from seedbed.core.selectors import query_int
 from seedbed.portfolio import access
 from seedbed.portfolio.models import Cohort, Investment
 
@@ -19,13 +20,6 @@ SORTS: dict[str, tuple[str, ...]] = {
     "team": ("organization__name", "id"),
     "reference": ("reference",),
 }
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,9 +41,9 @@ class PortfolioFilters:
         return cls(
             q=str(data.get("q") or "").strip()[:100],
             fund=str(data.get("fund") or ""),
-            cohort=_int(data.get("cohort")),
+            cohort=query_int(data.get("cohort")),
             theme=str(data.get("theme") or ""),
-            year=_int(data.get("year")),
+            year=query_int(data.get("year")),
             country=str(data.get("country") or "").upper()[:2],
             region=str(data.get("region") or ""),
             status=str(data.get("status") or ""),
